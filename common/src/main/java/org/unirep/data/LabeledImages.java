@@ -1,0 +1,51 @@
+package org.unirep.data;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/** One split in memory: n images of rows x cols unsigned bytes, and n labels. */
+public record LabeledImages(Split split, int rows, int cols, byte[] pixels, byte[] labels) {
+
+    public LabeledImages {
+        if ((long) labels.length * rows * cols != pixels.length) {
+            throw new IllegalArgumentException("pixels/labels mismatch: " + pixels.length + " pixels for "
+                    + labels.length + " labels of " + rows + "x" + cols);
+        }
+    }
+
+    public int count() { return labels.length; }
+
+    public int pixelsPerImage() { return rows * cols; }
+
+    public int label(int i) { return labels[i] & 0xFF; }
+
+    public byte[] image(int i) {
+        int p = pixelsPerImage();
+        return Arrays.copyOfRange(pixels, i * p, (i + 1) * p);
+    }
+
+    public long[] labelHistogram(int classes) {
+        long[] h = new long[classes];
+        for (byte b : labels) h[b & 0xFF]++;
+        return h;
+    }
+
+    /** The first {@code n} items (for small real subsets in tests and smoke runs). */
+    public LabeledImages head(int n) {
+        if (n >= count()) return this;
+        return new LabeledImages(split, rows, cols, Arrays.copyOf(pixels, n * pixelsPerImage()), Arrays.copyOf(labels, n));
+    }
+
+    /** SHA-256 over the label bytes then the pixel bytes: the identity of this split's content. */
+    public String sha256() {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(labels);
+            md.update(pixels);
+            return HexFormatUtil.hex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

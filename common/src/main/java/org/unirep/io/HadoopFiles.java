@@ -1,0 +1,119 @@
+package org.unirep.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads and writes files at any Hadoop path (file://, hdfs://, s3a://; a bare path is local).
+ * Serializable so Spark tasks can carry the driver's Hadoop settings (credentials included).
+ */
+public final class HadoopFiles implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Map<String, String> settings;
+    private transient Configuration conf;
+
+    private HadoopFiles(Map<String, String> settings) {
+        this.settings = settings;
+    }
+
+    public static HadoopFiles local() {
+        return new HadoopFiles(new HashMap<>());
+    }
+
+    /** Captures every entry of {@code conf} so that executors rebuild the same configuration. */
+    public static HadoopFiles of(Configuration conf) {
+        Map<String, String> m = new HashMap<>();
+        for (Map.Entry<String, String> e : conf) m.put(e.getKey(), e.getValue());
+        HadoopFiles f = new HadoopFiles(m);
+        f.conf = conf;
+        return f;
+    }
+
+    public synchronized Configuration conf() {
+        if (conf == null) {
+            conf = new Configuration();
+            settings.forEach(conf::set);
+        }
+        return conf;
+    }
+
+    public FileSystem fs(String path) throws IOException {
+        return new Path(path).getFileSystem(conf());
+    }
+
+    /** Qualified form of a path (scheme and authority filled in), for logs and metadata. */
+    public String qualify(String path) throws IOException {
+        Path p = new Path(path);
+        return p.getFileSystem(conf()).makeQualified(p).toString();
+    }
+
+    public InputStream open(String path) throws IOException {
+        return fs(path).open(new Path(path));
+    }
+
+    /** Creates (overwriting) a file, making parent folders. */
+    public OutputStream create(String path) throws IOException {
+        return fs(path).create(new Path(path), true);
+    }
+
+    public boolean exists(String path) throws IOException {
+        return fs(path).exists(new Path(path));
+    }
+
+    public void delete(String path) throws IOException {
+        fs(path).delete(new Path(path), true);
+    }
+
+    public void mkdirs(String path) throws IOException {
+        fs(path).mkdirs(new Path(path));
+    }
+
+    public FileStatus[] list(String dir) throws IOException {
+        return fs(dir).listStatus(new Path(dir));
+    }
+
+    /** Writes to a temporary sibling then renames, so readers never see a half-written file. */
+    public void writeAtomically(String path, byte[] content) throws IOException {
+        Path target = new Path(path);
+        FileSystem fs = fs(path);
+        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + System.nanoTime());
+        try (OutputStream out = fs.create(tmp, true)) {
+            out.write(content);
+        }
+        if (fs.exists(target)) fs.delete(target, false);
+        if (!fs.rename(tmp, target)) {
+            fs.delete(tmp, false);
+            throw new IOException("could not rename " + tmp + " to " + target);
+        }
+    }
+
+    public void writeString(String path, String content) throws IOException {
+        writeAtomically(path, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public String readString(String path) throws IOException {
+        try (InputStream in = open(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    public static String join(String dir, String child) {
+        return dir.endsWith("/") ? dir + child : dir + "/" + child;
+    }
+
+    public static boolean isLocal(String path) {
+        String scheme = URI.create(path.replace(" ", "%20")).getScheme();
+        return scheme == null || scheme.equals("file");
+    }
+}

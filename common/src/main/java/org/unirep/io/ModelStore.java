@@ -1,0 +1,74 @@
+package org.unirep.io;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * A model store at any Hadoop path: each model is a folder holding {@code model.zip} (DL4J's format,
+ * with updater state) and {@code metadata.json} (config, seed, dataset checksum, metrics). The
+ * sidecar is written last, so a folder with metadata is a complete model.
+ */
+public final class ModelStore {
+    public static final String MODEL_FILE = "model.zip";
+    public static final String METADATA_FILE = "metadata.json";
+
+    private final HadoopFiles files;
+
+    public ModelStore(HadoopFiles files) {
+        this.files = files;
+    }
+
+    public void save(String dir, Model model, Map<String, ?> metadata) throws IOException {
+        String modelPath = HadoopFiles.join(dir, MODEL_FILE);
+        String tmp = HadoopFiles.join(dir, "." + MODEL_FILE + ".tmp");
+        try (OutputStream out = files.create(tmp)) {
+            ModelSerializer.writeModel(model, out, true);
+        }
+        if (files.exists(modelPath)) files.delete(modelPath);
+        files.fs(dir).rename(new org.apache.hadoop.fs.Path(tmp), new org.apache.hadoop.fs.Path(modelPath));
+        files.writeString(HadoopFiles.join(dir, METADATA_FILE), toJson(metadata));
+    }
+
+    public boolean isComplete(String dir) throws IOException {
+        return files.exists(HadoopFiles.join(dir, METADATA_FILE)) && files.exists(HadoopFiles.join(dir, MODEL_FILE));
+    }
+
+    public Config metadata(String dir) throws IOException {
+        String path = HadoopFiles.join(dir, METADATA_FILE);
+        if (!files.exists(path)) {
+            throw new IOException(path + " not found: " + dir + " holds no complete model");
+        }
+        return ConfigFactory.parseString(files.readString(path));
+    }
+
+    public MultiLayerNetwork loadMultiLayer(String dir) throws IOException {
+        try (InputStream in = openModel(dir)) {
+            return ModelSerializer.restoreMultiLayerNetwork(in, true);
+        }
+    }
+
+    public ComputationGraph loadGraph(String dir) throws IOException {
+        try (InputStream in = openModel(dir)) {
+            return ModelSerializer.restoreComputationGraph(in, true);
+        }
+    }
+
+    private InputStream openModel(String dir) throws IOException {
+        String path = HadoopFiles.join(dir, MODEL_FILE);
+        if (!files.exists(path)) throw new IOException(path + " not found: no model saved at " + dir);
+        return files.open(path);
+    }
+
+    public static String toJson(Map<String, ?> m) {
+        return ConfigFactory.parseMap(m).root().render(ConfigRenderOptions.concise().setFormatted(true)) + "\n";
+    }
+}
