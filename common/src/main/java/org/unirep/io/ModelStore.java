@@ -1,8 +1,6 @@
 package org.unirep.io;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigRenderOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,7 +33,7 @@ public final class ModelStore {
         }
         if (files.exists(modelPath)) files.delete(modelPath);
         files.fs(dir).rename(new org.apache.hadoop.fs.Path(tmp), new org.apache.hadoop.fs.Path(modelPath));
-        files.writeString(HadoopFiles.join(dir, METADATA_FILE), toJson(metadata));
+        files.writeString(HadoopFiles.join(dir, METADATA_FILE), Json.render(metadata));
     }
 
     public boolean isComplete(String dir) throws IOException {
@@ -47,7 +45,7 @@ public final class ModelStore {
         if (!files.exists(path)) {
             throw new IOException(path + " not found: " + dir + " holds no complete model");
         }
-        return ConfigFactory.parseString(files.readString(path));
+        return Json.parse(files.readString(path), path);
     }
 
     public MultiLayerNetwork loadMultiLayer(String dir) throws IOException {
@@ -68,7 +66,4 @@ public final class ModelStore {
         return files.open(path);
     }
 
-    public static String toJson(Map<String, ?> m) {
-        return ConfigFactory.parseMap(m).root().render(ConfigRenderOptions.concise().setFormatted(true)) + "\n";
-    }
 }

@@ -1,0 +1,51 @@
+package org.unirep.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code unirep}: the command line over the pipeline (fetch -> ingest -> train-classifier -> ...).
+ * Errors print one line naming the cause and exit non-zero; {@code --help} works on every command.
+ */
+@Command(name = "unirep", mixinStandardHelpOptions = true, version = "unirep 0.1.0",
+        description = "Universal representations for classification-enhanced lossy compression, on Spark.",
+        subcommands = {FetchCommand.class, IngestCommand.class, TrainClassifierCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv));
+    }
+
+    /** Runs the CLI without exiting the JVM (tests, embedding). */
+    public static int run(String... argv) {
+        return commandLine().execute(argv);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            err.println(cmd.getCommandName() + ": error: " + oneLine(ex));
+            if (Boolean.getBoolean("unirep.stacktrace")) ex.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    static String oneLine(Throwable ex) {
+        Throwable t = ex;
+        while ((t.getMessage() == null || t.getMessage().isBlank()) && t.getCause() != null) t = t.getCause();
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return msg.lines().findFirst().orElse(msg);
+    }
+}
