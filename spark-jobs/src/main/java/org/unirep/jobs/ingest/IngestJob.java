@@ -25,6 +25,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.unirep.data.DatasetChecksum;
 import org.unirep.data.DatasetName;
 import org.unirep.data.IdxDataset;
 import org.unirep.data.LabeledImages;
@@ -211,7 +212,6 @@ public final class IngestJob {
         m.put("limit_train", o.limitTrain());
         m.put("limit_test", o.limitTest());
         Map<String, Object> splits = new LinkedHashMap<>();
-        StringBuilder datasetId = new StringBuilder();
         for (SplitReport s : r.splits()) {
             Map<String, Object> sm = new LinkedHashMap<>();
             sm.put("count", s.count());
@@ -222,11 +222,10 @@ public final class IngestJob {
             s.minibatchFiles().forEach((b, c) -> mb.put("b" + b, c));
             sm.put("minibatch_files", mb);
             splits.put(s.split(), sm);
-            datasetId.append(s.sourceSha256());
         }
         m.put("splits", splits);
         // One identity for "the data this model saw": recorded in every model's metadata.
-        m.put("dataset_checksum", org.unirep.data.DataFetcher.sha256(datasetId.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        m.put("dataset_checksum", DatasetChecksum.of(r.split(Split.TRAIN).sourceSha256(), r.split(Split.TEST).sourceSha256()));
         m.put("seconds", Math.round(r.seconds() * 10) / 10.0);
         m.put("created_at", java.time.Instant.now().toString());
         return m;

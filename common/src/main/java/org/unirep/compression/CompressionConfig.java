@@ -1,0 +1,54 @@
+package org.unirep.compression;
+
+/**
+ * One trained compression model's settings (REFERENCE.md defaults): Adam with betas (0.5, 0.9),
+ * encoder/decoder lr 1e-2, critic lr 2e-4, batch 64, 30 epochs, lr x1 before epoch 20, x1/5 for
+ * epochs 20-39, x1/50 after; soft-to-hard sigma 1.
+ */
+public record CompressionConfig(Objective objective, int dim, int levels, double lambda, long seed, int epochs,
+                                int batchSize, double learningRate, double criticLearningRate, double beta1,
+                                double beta2, double sigma) {
+
+    public CompressionConfig {
+        if (objective == null) throw new IllegalArgumentException("mode is missing, expected rdc or rdp");
+        if (dim < 1) throw new IllegalArgumentException("latent dim = " + dim + ", expected >= 1");
+        if (levels < 2) throw new IllegalArgumentException("quantizer levels L = " + levels + ", expected >= 2");
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new IllegalArgumentException("lambda = " + lambda + ", expected a finite value >= 0");
+        if (epochs < 1) throw new IllegalArgumentException("epochs = " + epochs + ", expected >= 1");
+        if (batchSize < 1) throw new IllegalArgumentException("batch size = " + batchSize + ", expected >= 1");
+        if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate = " + learningRate + ", expected > 0");
+        if (!(criticLearningRate > 0)) throw new IllegalArgumentException("critic learning rate = " + criticLearningRate + ", expected > 0");
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("Adam betas = (" + beta1 + ", " + beta2 + "), expected each in [0, 1)");
+        }
+        if (!(sigma > 0)) throw new IllegalArgumentException("soft-to-hard sigma = " + sigma + ", expected > 0");
+    }
+
+    public static CompressionConfig reference(Objective objective, int dim, int levels, double lambda, long seed) {
+        return new CompressionConfig(objective, dim, levels, lambda, seed, 30, 64, 1e-2, 2e-4, 0.5, 0.9, 1.0);
+    }
+
+    /** R = dim * log2(L) bits per image. */
+    public double rateBits() { return dim * Math.log(levels) / Math.log(2); }
+
+    /** The reference schedule: x1 before epoch 20, x1/5 for 20-39, x1/50 after. */
+    public static double lrFactor(int epoch) {
+        return epoch < 20 ? 1.0 : epoch < 40 ? 0.2 : 0.02;
+    }
+
+    public CompressionConfig withObjective(Objective o) {
+        return new CompressionConfig(o, dim, levels, lambda, seed, epochs, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);
+    }
+
+    public CompressionConfig withLambda(double l) {
+        return new CompressionConfig(objective, dim, levels, l, seed, epochs, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);
+    }
+
+    public CompressionConfig withEpochs(int e) {
+        return new CompressionConfig(objective, dim, levels, lambda, seed, e, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);
+    }
+
+    public CompressionConfig withSeed(long s) {
+        return new CompressionConfig(objective, dim, levels, lambda, s, epochs, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);
+    }
+}

@@ -1,0 +1,168 @@
+package org.unirep.compression;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.unirep.data.DatasetName;
+import org.unirep.nn.TorchDefaultInit;
+
+/**
+ * The compression model of Nguyen (2025), "Universal Representations for Classification-enhanced
+ * Lossy Compression" (arXiv 2504.13191), on the MNIST setup of Zhang et al. (NeurIPS 2021):
+ * <pre>
+ *   x [784] -> enc: 4 x (fc + BN + LeakyReLU) 512,256,128,128 -> fc(dim) + BN + tanh = y
+ *           -> quantizer: z = Q(y + u), out z - u      (R = dim * log2 L bits; u shared dither)
+ *           -> dec: fc 128, fc 512 (+BN+LReLU) -> [32,4,4] -> deconv5/2 64 -> deconv5/2 128 -> deconv4/1 1 + sigmoid = x^
+ *   RDC:  x^ -> frozen classifier c -> CE(S, c(x^))          loss = MSE(x, x^) + lambda_c * CE
+ * </pre>
+ * MSE is the per-pixel mean (DL4J's LossMSE on [n,784]) and CE the per-sample mean in nats, so
+ * lambda means what it means in the reference. Outputs: "recon" (x^ flattened) and, for RDC,
+ * "clf" (class probabilities). A universal model freezes the encoder layers, BatchNorm included:
+ * unlike the reference (which leaves the frozen encoder's BatchNorm in training mode), its
+ * statistics stay those of the end-to-end model, so the shared representation is exactly fixed.
+ */
+public final class CompressionModel {
+    public static final String INPUT = "x";
+    public static final String QUANTIZER = "quantizer";
+    public static final String RECON = "recon";
+    public static final String CLASSIFIER_OUT = "clf";
+    static final int[] ENCODER_WIDTHS = {512, 256, 128, 128};
+    /** Trainable layers with parameters, by part. */
+    public static final List<String> ENCODER_LAYERS = List.of("enc1", "enc1_bn", "enc2", "enc2_bn", "enc3", "enc3_bn",
+            "enc4", "enc4_bn", "latent", "latent_bn");
+    public static final List<String> DECODER_LAYERS = List.of("dec1", "dec1_bn", "dec2", "dec2_bn", "dec3", "dec3_bn",
+            "dec4", "dec4_bn", "dec5");
+    /** Frozen classifier layers and the index of the matching layer in the classifier network. */
+    public static final Map<String, Integer> CLASSIFIER_LAYERS = Map.of("clf_conv1", 0, "clf_conv2", 2, "clf_fc1", 4, "clf_fc2", 5);
+
+    private CompressionModel() {}
+
+    public static ComputationGraphConfiguration configuration(CompressionConfig c, boolean frozenEncoder) {
+        if (c.objective() != Objective.RDC) {
+            throw new UnsupportedOperationException("mode " + c.objective().id() + " has no graph here yet; only rdc is built");
+        }
+        Map<Integer, Double> lr = new HashMap<>();
+        lr.put(0, c.learningRate());
+        lr.put(20, c.learningRate() * CompressionConfig.lrFactor(20));
+        lr.put(40, c.learningRate() * CompressionConfig.lrFactor(40));
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(c.seed())
+                .dataType(DataType.FLOAT)
+                .weightInit(new TorchDefaultInit())
+                .updater(Adam.builder().learningRateSchedule(new MapSchedule(ScheduleType.EPOCH, lr))
+                        .beta1(c.beta1()).beta2(c.beta2()).epsilon(1e-8).build())
+                .convolutionMode(ConvolutionMode.Truncate)
+                .graphBuilder()
+                .addInputs(INPUT)
+                .setInputTypes(InputType.feedForward(DatasetName.PIXELS));
+
+        String prev = INPUT;
+        for (int i = 0; i < ENCODER_WIDTHS.length; i++) {
+            prev = block(g, "enc" + (i + 1), new DenseLayer.Builder().nOut(ENCODER_WIDTHS[i]).activation(Activation.IDENTITY).build(),
+                    Activation.LEAKYRELU, prev, frozenEncoder);
+        }
+        prev = block(g, "latent", new DenseLayer.Builder().nOut(c.dim()).activation(Activation.IDENTITY).build(),
+                Activation.TANH, prev, frozenEncoder);
+        g.addLayer(QUANTIZER, new ActivationLayer.Builder().activation(new DitheredQuantizer(c.levels(), c.sigma(), c.seed())).build(), prev);
+
+        prev = block(g, "dec1", new DenseLayer.Builder().nOut(128).activation(Activation.IDENTITY).build(), Activation.LEAKYRELU, QUANTIZER, false);
+        prev = block(g, "dec2", new DenseLayer.Builder().nOut(512).activation(Activation.IDENTITY).build(), Activation.LEAKYRELU, prev, false);
+        g.inputPreProcessor("dec3", new FeedForwardToCnnPreProcessor(4, 4, 32));
+        prev = block(g, "dec3", deconv(64, 5, 2), Activation.LEAKYRELU, prev, false);
+        prev = block(g, "dec4", deconv(128, 5, 2), Activation.LEAKYRELU, prev, false);
+        g.addLayer("dec5", new Deconvolution2D.Builder().kernelSize(4, 4).stride(1, 1).nOut(1).activation(Activation.SIGMOID).build(), prev);
+        g.inputPreProcessor(RECON, new CnnToFeedForwardPreProcessor(DatasetName.ROWS, DatasetName.COLS, 1));
+        g.addLayer(RECON, new LossLayer.Builder().lossFunction(new LossMSE()).activation(Activation.IDENTITY).build(), "dec5");
+
+        // The frozen classifier on x^ (its weights are copied in by loadClassifier).
+        g.addLayer("clf_conv1", frozen(new ConvolutionLayer.Builder(5, 5).nIn(1).nOut(10).activation(Activation.RELU).build()), "dec5");
+        g.addLayer("clf_pool1", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), "clf_conv1");
+        g.addLayer("clf_conv2", frozen(new ConvolutionLayer.Builder(5, 5).nIn(10).nOut(10).activation(Activation.RELU).build()), "clf_pool1");
+        g.addLayer("clf_pool2", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), "clf_conv2");
+        g.addLayer("clf_fc1", frozen(new DenseLayer.Builder().nIn(160).nOut(100).activation(Activation.RELU).build()), "clf_pool2");
+        g.addLayer("clf_fc2", frozen(new DenseLayer.Builder().nIn(100).nOut(DatasetName.CLASSES).activation(Activation.IDENTITY).build()), "clf_fc1");
+        g.addLayer(CLASSIFIER_OUT, new LossLayer.Builder().lossFunction(new ScaledLoss(new LossMCXENT(), c.lambda()))
+                .activation(Activation.SOFTMAX).build(), "clf_fc2");
+        g.setOutputs(RECON, CLASSIFIER_OUT);
+        return g.build();
+    }
+
+    /** A new model; RDC needs the frozen classifier's weights. */
+    public static ComputationGraph create(CompressionConfig c, MultiLayerNetwork classifier, boolean frozenEncoder) {
+        if (c.objective() == Objective.RDC && classifier == null) {
+            throw new IllegalArgumentException("mode rdc needs the frozen classifier: train one with `unirep train-classifier` and pass its model");
+        }
+        ComputationGraph net = new ComputationGraph(configuration(c, frozenEncoder));
+        net.init();
+        loadClassifier(net, classifier);
+        return net;
+    }
+
+    public static void loadClassifier(ComputationGraph net, MultiLayerNetwork classifier) {
+        CLASSIFIER_LAYERS.forEach((name, index) -> copy(classifier.getLayer(index), net.getLayer(name)));
+    }
+
+    /** Copies the encoder (weights and BatchNorm statistics) of a trained model into {@code to}. */
+    public static void copyEncoder(ComputationGraph from, ComputationGraph to) {
+        for (String name : ENCODER_LAYERS) copy(from.getLayer(name), to.getLayer(name));
+    }
+
+    public static DitheredQuantizer quantizer(ComputationGraph net) {
+        org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(QUANTIZER).conf().getLayer();
+        return (DitheredQuantizer) ((ActivationLayer) conf).getActivationFn();
+    }
+
+    private static void copy(Layer from, Layer to) {
+        if (from.numParams() != to.numParams()) {
+            throw new IllegalArgumentException("cannot copy " + from.numParams() + " parameters into layer " + to.getConfig().getLayerName()
+                    + " of " + to.numParams());
+        }
+        to.setParams(from.params().dup());
+    }
+
+    private static String block(ComputationGraphConfiguration.GraphBuilder g, String name,
+                                org.deeplearning4j.nn.conf.layers.Layer layer, Activation act, String input, boolean frozen) {
+        // A frozen (universal) encoder needs no gradient: plain FrozenLayer runs it in inference mode
+        // (BatchNorm on its running statistics) and stops backprop there. FrozenLayerWithBackprop
+        // would break BatchNorm's backward pass, which expects training-mode caches.
+        BatchNormalization bn = new BatchNormalization.Builder().build();
+        ActivationLayer a = new ActivationLayer.Builder().activation(act).build();
+        g.addLayer(name, frozen ? new FrozenLayer(layer) : layer, input);
+        g.addLayer(name + "_bn", frozen ? new FrozenLayer(bn) : bn, name);
+        g.addLayer(name + "_act", frozen ? new FrozenLayer(a) : a, name + "_bn");
+        return name + "_act";
+    }
+
+    private static Deconvolution2D deconv(int nOut, int k, int s) {
+        return new Deconvolution2D.Builder().kernelSize(k, k).stride(s, s).nOut(nOut).activation(Activation.IDENTITY).build();
+    }
+
+    private static org.deeplearning4j.nn.conf.layers.Layer frozen(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        return new FrozenLayerWithBackprop(layer);
+    }
+}

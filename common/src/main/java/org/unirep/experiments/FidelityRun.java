@@ -1,0 +1,133 @@
+package org.unirep.experiments;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unirep.compression.CompressionConfig;
+import org.unirep.compression.CompressionModel;
+import org.unirep.compression.CompressionTrainer;
+import org.unirep.compression.EpochMetrics;
+import org.unirep.compression.Objective;
+import org.unirep.data.LabeledImages;
+import org.unirep.io.HadoopFiles;
+import org.unirep.io.ModelStore;
+
+/**
+ * The fidelity check of the compression models at one rate: for each mode, end-to-end models at
+ * lambda = 0 and at the encoder lambda (0.015), then a universal decoder at lambda = 0 on the frozen
+ * encoder of the latter. Each model goes to {@code out/<mode>-<kind>-<lambda>/} with metadata;
+ * {@code out/fidelity.csv} summarises them (columns documented in {@link #CSV_HEADER}).
+ */
+public final class FidelityRun {
+    private static final Logger log = LoggerFactory.getLogger(FidelityRun.class);
+
+    /**
+     * mode (rdc|rdp), kind (end_to_end|universal), lambda, encoder_lambda (the lambda the encoder was
+     * trained at), rate_bits, epochs, status (ok|diverged), and test metrics averaged over the last
+     * min(3, epochs) epochs as the reference does: mse (per pixel), ce (nats), accuracy, w1; seconds.
+     */
+    public static final String CSV_HEADER = "mode,kind,lambda,encoder_lambda,rate_bits,epochs,status,mse,ce,accuracy,w1,seconds";
+
+    public record Row(Objective mode, String kind, double lambda, double encoderLambda, double rateBits, int epochs,
+                      String status, double mse, double ce, double accuracy, double w1, double seconds) {
+        String csv() {
+            return String.join(",", mode.id(), kind, num(lambda), num(encoderLambda), num(rateBits), String.valueOf(epochs),
+                    status, num(mse), num(ce), num(accuracy), num(w1), String.format("%.1f", seconds));
+        }
+    }
+
+    private final HadoopFiles files;
+    private final String out;
+    private final MultiLayerNetwork classifier;
+    private final LabeledImages train, test;
+    private final String datasetChecksum;
+
+    public FidelityRun(HadoopFiles files, String out, MultiLayerNetwork classifier, LabeledImages train, LabeledImages test,
+                       String datasetChecksum) {
+        this.files = files;
+        this.out = out;
+        this.classifier = classifier;
+        this.train = train;
+        this.test = test;
+        this.datasetChecksum = datasetChecksum;
+    }
+
+    public List<Row> run(List<Objective> modes, CompressionConfig base, double encoderLambda) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        for (Objective mode : modes) {
+            CompressionConfig c = base.withObjective(mode);
+            rows.add(train("end_to_end", c.withLambda(0.0), null, encoderLambda, rows));
+            ComputationGraph encoderModel = lastNet;
+            if (encoderLambda != 0.0) {
+                rows.add(train("end_to_end", c.withLambda(encoderLambda), null, encoderLambda, rows));
+                encoderModel = lastNet;
+            }
+            if (rows.get(rows.size() - 1).status().equals("ok")) {
+                rows.add(train("universal", c.withLambda(0.0), encoderModel, encoderLambda, rows));
+            }
+        }
+        StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
+        rows.forEach(r -> csv.append(r.csv()).append('\n'));
+        files.writeString(HadoopFiles.join(out, "fidelity.csv"), csv.toString());
+        return rows;
+    }
+
+    private ComputationGraph lastNet;
+
+    private Row train(String kind, CompressionConfig c, ComputationGraph encoderFrom, double encoderLambda, List<Row> done) throws IOException {
+        boolean universal = encoderFrom != null;
+        ComputationGraph net = CompressionModel.create(c, classifier, universal);
+        if (universal) CompressionModel.copyEncoder(encoderFrom, net);
+        log.info("fidelity: training {} {} at lambda {} ({} of the runs done)", c.objective().id(), kind, c.lambda(), done.size());
+        CompressionTrainer.Result r = CompressionTrainer.train(net, c, train, test, null);
+        lastNet = net;
+        List<EpochMetrics> tail = r.history().subList(Math.max(0, r.history().size() - 3), r.history().size());
+        double encLambda = universal ? encoderLambda : c.lambda();
+        Row row = new Row(c.objective(), kind, c.lambda(), encLambda, c.rateBits(), c.epochs(), r.status().name().toLowerCase(),
+                mean(tail, EpochMetrics::mse), mean(tail, EpochMetrics::ce), mean(tail, EpochMetrics::accuracy), mean(tail, EpochMetrics::w1), r.seconds());
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("kind", kind);
+        meta.put("mode", c.objective().id());
+        meta.put("dim", c.dim());
+        meta.put("levels", c.levels());
+        meta.put("rate_bits", c.rateBits());
+        meta.put("lambda", c.lambda());
+        meta.put("encoder_lambda", encLambda);
+        meta.put("seed", c.seed());
+        meta.put("epochs", c.epochs());
+        meta.put("batch_size", c.batchSize());
+        meta.put("learning_rate", c.learningRate());
+        meta.put("dataset_checksum", datasetChecksum);
+        meta.put("status", row.status());
+        if (r.error() != null) meta.put("error", r.error());
+        List<Map<String, Object>> hist = new ArrayList<>();
+        for (EpochMetrics m : r.history()) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("epoch", m.epoch());
+            h.put("mse", m.mse());
+            h.put("ce", m.ce());
+            h.put("accuracy", m.accuracy());
+            hist.add(h);
+        }
+        meta.put("test_metrics", hist);
+        meta.put("train_loss", r.trainLoss());
+        meta.put("seconds", Math.round(r.seconds() * 10) / 10.0);
+        new ModelStore(files).save(HadoopFiles.join(out, c.objective().id() + "-" + kind + "-" + num(c.lambda())), net, meta);
+        log.info("fidelity: {}", row.csv());
+        return row;
+    }
+
+    private static double mean(List<EpochMetrics> ms, java.util.function.ToDoubleFunction<EpochMetrics> f) {
+        return ms.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    static String num(double v) {
+        return Double.isNaN(v) ? "" : Double.toString(v);
+    }
+}
