@@ -35,7 +35,8 @@ public final class CompressionBench {
                         ClassifierNet.create(ClassifierConfig.reference()), false);
                 Nd4j.getRandom().setSeed(1);
                 INDArray x = Nd4j.rand(DataType.FLOAT, 64, DatasetName.PIXELS);
-                INDArray y = Nd4j.zeros(DataType.FLOAT, 64, DatasetName.CLASSES).putColumn(3, Nd4j.ones(64, 1));
+                INDArray y = Nd4j.zeros(DataType.FLOAT, 64, DatasetName.CLASSES);
+                y.getColumn(3).assign(1);
                 MultiDataSet mds = new MultiDataSet(new INDArray[] {x}, new INDArray[] {x, y});
                 for (int i = 0; i < warmupSteps; i++) net.fit(mds);
                 long t = System.nanoTime();
