@@ -1,0 +1,118 @@
+package org.unirep.compression;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The WGAN-GP critic of the RDP objective (REFERENCE.md) as a SameDiff graph:
+ * <pre>
+ *   x [n,1,28,28] -conv5/2 p2 + LReLU-> [64,14,14] -> [128,7,7] -> [256,4,4] -flatten-> 4096 -linear-> D(x)
+ *   loss = mean D(x^) - mean D(x) + gpWeight * mean((|grad_x~ D(x~)| - 1)^2),  x~ = eps x + (1 - eps) x^
+ * </pre>
+ * DL4J has no double back-propagation, so grad_x~ D is written out as ops: dD/dh = the linear
+ * weights; through each LeakyReLU multiply by its slope (0.01 + 0.99 step(a), from sign(a), whose
+ * derivative is zero); through each convolution a full transposed convolution with the same
+ * weights, cropped to [p, p + H). SameDiff then differentiates the penalty like any other op graph
+ * (checked against its own autodiff and finite differences in CriticGraphTest).
+ *
+ * <p>Not yet wired into training: the RDP generator step and the critic's fitting are still to come.
+ */
+public final class CriticGraph {
+    public static final String REAL = "x", FAKE = "xhat", EPS = "eps";
+    public static final String D_REAL = "d_real", D_FAKE = "d_fake", GP = "gp", LOSS = "critic_loss", W1 = "w1";
+    private static final int K = 5, S = 2, P = 2;
+
+    private final SameDiff sd;
+    private final int[] sizes; // spatial size before each conv: 28, 14, 7, then 4
+
+    private CriticGraph(SameDiff sd, int[] sizes) {
+        this.sd = sd;
+        this.sizes = sizes;
+    }
+
+    public SameDiff sameDiff() { return sd; }
+
+    /** The reference critic: widths 64, 128, 256 on 28x28 images, gradient penalty weight 10. */
+    public static CriticGraph reference(long seed) {
+        return create(new int[] {64, 128, 256}, 28, 10.0, seed, DataType.FLOAT);
+    }
+
+    public static CriticGraph create(int[] widths, int imageSize, double gpWeight, long seed, DataType type) {
+        SameDiff sd = SameDiff.create();
+        Nd4j.getRandom().setSeed(seed);
+        int[] sizes = new int[widths.length + 1];
+        sizes[0] = imageSize;
+        List<SDVariable[]> convs = new ArrayList<>();
+        int in = 1;
+        for (int i = 0; i < widths.length; i++) {
+            double bound = 1 / Math.sqrt(in * K * K); // PyTorch's default init
+            convs.add(new SDVariable[] {
+                sd.var("conv" + (i + 1) + "_w", Nd4j.rand(type, K, K, in, widths[i]).muli(2 * bound).subi(bound)),
+                sd.var("conv" + (i + 1) + "_b", Nd4j.rand(type, widths[i]).muli(2 * bound).subi(bound))});
+            sizes[i + 1] = (sizes[i] + 2 * P - K) / S + 1;
+            in = widths[i];
+        }
+        int flat = in * sizes[widths.length] * sizes[widths.length];
+        double bound = 1 / Math.sqrt(flat);
+        SDVariable wd = sd.var("fc_w", Nd4j.rand(type, flat, 1).muli(2 * bound).subi(bound));
+        SDVariable bd = sd.var("fc_b", Nd4j.rand(type, 1).muli(2 * bound).subi(bound));
+
+        CriticGraph g = new CriticGraph(sd, sizes);
+        SDVariable x = sd.placeHolder(REAL, type, -1, 1, imageSize, imageSize);
+        SDVariable xhat = sd.placeHolder(FAKE, type, -1, 1, imageSize, imageSize);
+        SDVariable eps = sd.placeHolder(EPS, type, -1, 1, 1, 1);
+        SDVariable dReal = g.forward(x, convs, wd, bd, null).mean().rename(D_REAL);
+        SDVariable dFake = g.forward(xhat, convs, wd, bd, null).mean().rename(D_FAKE);
+        SDVariable mixed = eps.mul(x).add(eps.rsub(1.0).mul(xhat));
+        List<SDVariable> pre = new ArrayList<>();
+        g.forward(mixed, convs, wd, bd, pre);
+        SDVariable grad = g.inputGradient(mixed, pre, convs, wd, flat);
+        SDVariable norm = sd.math.sqrt(grad.mul(grad).sum(1, 2, 3).add(1e-12));
+        SDVariable gp = norm.sub(1.0).mul(norm.sub(1.0)).mean().rename(GP);
+        dFake.sub(dReal).add(gp.mul(gpWeight)).rename(LOSS);
+        dReal.sub(dFake).rename(W1);
+        sd.setLossVariables(LOSS);
+        return g;
+    }
+
+    /** D(in) as [n,1]; collects each convolution's pre-activation into {@code pre} when given. */
+    private SDVariable forward(SDVariable in, List<SDVariable[]> convs, SDVariable wd, SDVariable bd, List<SDVariable> pre) {
+        SDVariable h = in;
+        for (SDVariable[] c : convs) {
+            SDVariable a = sd.cnn().conv2d(h, c[0], c[1], conv());
+            if (pre != null) pre.add(a);
+            h = sd.nn().leakyRelu(a, 0.01);
+        }
+        return sd.reshape(h, sd.constant(Nd4j.createFromArray(-1L, wd.getShape()[0]))).mmul(wd).add(bd);
+    }
+
+    /** dD/d(in) for each sample, written out as ops (see the class comment). */
+    private SDVariable inputGradient(SDVariable in, List<SDVariable> pre, List<SDVariable[]> convs, SDVariable wd, int flat) {
+        int last = convs.size() - 1;
+        SDVariable lastPre = pre.get(last);
+        // D = flatten(h) . wd + bd: dD/dh is wd, the same for every sample.
+        SDVariable g = sd.reshape(wd, 1, flat / (sizes[last + 1] * sizes[last + 1]), sizes[last + 1], sizes[last + 1]).mul(sd.onesLike(lastPre));
+        for (int i = last; i >= 0; i--) {
+            SDVariable slope = sd.math.sign(pre.get(i)).add(1.0).mul(0.495).add(0.01);
+            SDVariable full = sd.cnn().deconv2d(g.mul(slope), convs.get(i)[0], deconv());
+            g = full.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(P, P + sizes[i]), SDIndex.interval(P, P + sizes[i]));
+        }
+        return g;
+    }
+
+    private static Conv2DConfig conv() {
+        return Conv2DConfig.builder().kH(K).kW(K).sH(S).sW(S).pH(P).pW(P).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+    }
+
+    private static DeConv2DConfig deconv() {
+        return DeConv2DConfig.builder().kH(K).kW(K).sH(S).sW(S).pH(0).pW(0).isSameMode(false).dataFormat("NCHW").build();
+    }
+}

@@ -1,0 +1,60 @@
+package org.unirep.compression;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class CriticGraphTest {
+
+    @Test
+    void referenceCriticHasTheSpecShapes() {
+        SameDiff sd = CriticGraph.reference(1).sameDiff();
+        assertArrayEquals(new long[] {5, 5, 1, 64}, sd.getVariable("conv1_w").getShape());
+        assertArrayEquals(new long[] {5, 5, 128, 256}, sd.getVariable("conv3_w").getShape());
+        assertArrayEquals(new long[] {4096, 1}, sd.getVariable("fc_w").getShape(), "256 x 4 x 4 after three stride-2 convs");
+        Map<String, INDArray> out = sd.output(inputs(DataType.FLOAT, 3, 7), CriticGraph.GP, CriticGraph.W1);
+        assertTrue(Double.isFinite(out.get(CriticGraph.GP).getDouble(0)));
+    }
+
+    /** The penalty's gradient (a second derivative of D) agrees with finite differences, in double precision. */
+    @Test
+    void gradientPenaltyGradientsMatchFiniteDifferences() {
+        CriticGraph g = CriticGraph.create(new int[] {4, 3, 2}, 28, 10.0, 5L, DataType.DOUBLE);
+        SameDiff sd = g.sameDiff();
+        Map<String, INDArray> in = inputs(DataType.DOUBLE, 2, 11);
+        Map<String, INDArray> grads = sd.calculateGradients(in, "conv1_w", "conv2_w", "conv3_w", "fc_w");
+        for (String v : new String[] {"conv1_w", "conv2_w", "conv3_w", "fc_w"}) {
+            INDArray w = sd.getVariable(v).getArr();
+            for (int k = 0; k < 4; k++) {
+                long i = (k * 41L + 3) % w.length();
+                double orig = w.getDouble(i), h = 1e-6;
+                w.putScalar(i, orig + h);
+                double up = sd.output(in, CriticGraph.LOSS).get(CriticGraph.LOSS).getDouble(0);
+                w.putScalar(i, orig - h);
+                double down = sd.output(in, CriticGraph.LOSS).get(CriticGraph.LOSS).getDouble(0);
+                w.putScalar(i, orig);
+                double numeric = (up - down) / (2 * h), analytic = grads.get(v).getDouble(i);
+                assertEquals(numeric, analytic, 1e-5 * Math.max(1, Math.abs(numeric)), v + "[" + i + "]");
+            }
+        }
+        // W1 estimate is mean D(x) - mean D(x^), and the loss is its negative plus 10 GP.
+        Map<String, INDArray> out = sd.output(in, CriticGraph.LOSS, CriticGraph.W1, CriticGraph.GP);
+        assertEquals(-out.get(CriticGraph.W1).getDouble(0) + 10 * out.get(CriticGraph.GP).getDouble(0),
+                out.get(CriticGraph.LOSS).getDouble(0), 1e-9);
+    }
+
+    private static Map<String, INDArray> inputs(DataType t, int n, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        Map<String, INDArray> m = new HashMap<>();
+        m.put(CriticGraph.REAL, Nd4j.rand(t, n, 1, 28, 28));
+        m.put(CriticGraph.FAKE, Nd4j.rand(t, n, 1, 28, 28));
+        m.put(CriticGraph.EPS, Nd4j.rand(t, n, 1, 1, 1));
+        return m;
+    }
+}
