@@ -2,6 +2,10 @@ package org.unirep.compression;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -23,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * weights, cropped to [p, p + H). SameDiff then differentiates the penalty like any other op graph
  * (checked against its own autodiff and finite differences in CriticGraphTest).
  *
- * <p>Not yet wired into training: the RDP generator step and the critic's fitting are still to come.
+ * <p>The critic fits on its own ({@link #fitStep}); the RDP generator step that uses it is still to come.
  */
 public final class CriticGraph {
     public static final String REAL = "x", FAKE = "xhat", EPS = "eps";
@@ -39,6 +43,27 @@ public final class CriticGraph {
     }
 
     public SameDiff sameDiff() { return sd; }
+
+    /** Adam on the critic loss (reference: lr 2e-4, betas 0.5, 0.9). */
+    public CriticGraph trainWith(double learningRate, double beta1, double beta2) {
+        sd.setTrainingConfig(TrainingConfig.builder()
+                .updater(new Adam(learningRate, beta1, beta2, 1e-8))
+                .dataSetFeatureMapping(REAL, FAKE, EPS)
+                .markLabelsUnused()
+                .minimize(LOSS)
+                .build());
+        return this;
+    }
+
+    /** One critic step on real images x, reconstructions xhat ([n,1,28,28]) and mixing weights eps ([n,1,1,1]). */
+    public void fitStep(INDArray x, INDArray xhat, INDArray eps) {
+        sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, xhat, eps}, new INDArray[0]));
+    }
+
+    /** Named outputs (D_REAL, D_FAKE, GP, LOSS, W1) for the given inputs. */
+    public Map<String, INDArray> evaluate(INDArray x, INDArray xhat, INDArray eps, String... names) {
+        return sd.output(Map.of(REAL, x, FAKE, xhat, EPS, eps), names);
+    }
 
     /** The reference critic: widths 64, 128, 256 on 28x28 images, gradient penalty weight 10. */
     public static CriticGraph reference(long seed) {
