@@ -51,7 +51,7 @@ public final class CompressionBench {
                 figures.add(print(out, new Figure("evaluation " + mode.id(), threads, 500, 500.0 * evalBatches / ((System.nanoTime() - t) / 1e9))));
             }
         }
-        out.println("(train step rdp: not built yet; ND4J backend " + Nd4j.getBackend().getClass().getSimpleName() + ")");
+        out.println("(ND4J backend " + Nd4j.getBackend().getClass().getSimpleName() + "; the RDP step is not in this bench yet)");
         return figures;
     }
 

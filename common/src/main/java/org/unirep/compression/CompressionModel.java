@@ -39,6 +39,7 @@ import org.unirep.nn.TorchDefaultInit;
  *           -> quantizer: z = Q(y + u), out z - u      (R = dim * log2 L bits; u shared dither)
  *           -> dec: fc 128, fc 512 (+BN+LReLU) -> [32,4,4] -> deconv5/2 64 -> deconv5/2 128 -> deconv4/1 1 + sigmoid = x^
  *   RDC:  x^ -> frozen classifier c -> CE(S, c(x^))          loss = MSE(x, x^) + lambda_c * CE
+ *   RDP:  x^ -> frozen copy of the critic D (CriticGraph)     loss = MSE(x, x^) - lambda_p * mean D(x^)
  * </pre>
  * MSE is the per-pixel mean (DL4J's LossMSE on [n,784]) and CE the per-sample mean in nats, so
  * lambda means what it means in the reference. Outputs: "recon" (x^ flattened) and, for RDC,
@@ -51,6 +52,8 @@ public final class CompressionModel {
     public static final String QUANTIZER = "quantizer";
     public static final String RECON = "recon";
     public static final String CLASSIFIER_OUT = "clf";
+    public static final String CRITIC_OUT = "critic";
+    static final int[] CRITIC_WIDTHS = {64, 128, 256};
     static final int[] ENCODER_WIDTHS = {512, 256, 128, 128};
     /** Trainable layers with parameters, by part. */
     public static final List<String> ENCODER_LAYERS = List.of("enc1", "enc1_bn", "enc2", "enc2_bn", "enc3", "enc3_bn",
@@ -63,9 +66,6 @@ public final class CompressionModel {
     private CompressionModel() {}
 
     public static ComputationGraphConfiguration configuration(CompressionConfig c, boolean frozenEncoder) {
-        if (c.objective() != Objective.RDC) {
-            throw new UnsupportedOperationException("mode " + c.objective().id() + " has no graph here yet; only rdc is built");
-        }
         Map<Integer, Double> lr = new HashMap<>();
         lr.put(0, c.learningRate());
         lr.put(20, c.learningRate() * CompressionConfig.lrFactor(20));
@@ -99,6 +99,21 @@ public final class CompressionModel {
         g.inputPreProcessor(RECON, new CnnToFeedForwardPreProcessor(DatasetName.ROWS, DatasetName.COLS, 1));
         g.addLayer(RECON, new LossLayer.Builder().lossFunction(new LossMSE()).activation(Activation.IDENTITY).build(), "dec5");
 
+        if (c.objective() == Objective.RDP) {
+            // A frozen copy of the critic on x^ (weights copied in by loadCritic after every critic step).
+            String in = "dec5";
+            for (int i = 0; i < CRITIC_WIDTHS.length; i++) {
+                g.addLayer("crit_conv" + (i + 1), frozen(new ConvolutionLayer.Builder(5, 5).stride(2, 2).padding(2, 2)
+                        .nOut(CRITIC_WIDTHS[i]).activation(Activation.LEAKYRELU).build()), in);
+                in = "crit_conv" + (i + 1);
+            }
+            g.addLayer("crit_fc", frozen(new DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build()), in);
+            g.addLayer(CRITIC_OUT, new LossLayer.Builder().lossFunction(new ScaledLoss(new NegativeMeanLoss(), c.lambda()))
+                    .activation(Activation.IDENTITY).build(), "crit_fc");
+            g.setOutputs(RECON, CRITIC_OUT);
+            return g.build();
+        }
+
         // The frozen classifier on x^ (its weights are copied in by loadClassifier).
         g.addLayer("clf_conv1", frozen(new ConvolutionLayer.Builder(5, 5).nIn(1).nOut(10).activation(Activation.RELU).build()), "dec5");
         g.addLayer("clf_pool1", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), "clf_conv1");
@@ -112,15 +127,28 @@ public final class CompressionModel {
         return g.build();
     }
 
-    /** A new model; RDC needs the frozen classifier's weights. */
+    /** A new model; RDC needs the frozen classifier's weights (RDP takes the critic's with loadCritic). */
     public static ComputationGraph create(CompressionConfig c, MultiLayerNetwork classifier, boolean frozenEncoder) {
         if (c.objective() == Objective.RDC && classifier == null) {
             throw new IllegalArgumentException("mode rdc needs the frozen classifier: train one with `unirep train-classifier` and pass its model");
         }
         ComputationGraph net = new ComputationGraph(configuration(c, frozenEncoder));
         net.init();
-        loadClassifier(net, classifier);
+        if (c.objective() == Objective.RDC) loadClassifier(net, classifier);
         return net;
+    }
+
+    /** Copies the SameDiff critic's weights into the graph's frozen copy ([kH,kW,iC,oC] -> [oC,iC,kH,kW]). */
+    public static void loadCritic(ComputationGraph net, CriticGraph critic) {
+        org.nd4j.autodiff.samediff.SameDiff sd = critic.sameDiff();
+        for (int i = 1; i <= CRITIC_WIDTHS.length; i++) {
+            Map<String, org.nd4j.linalg.api.ndarray.INDArray> p = net.getLayer("crit_conv" + i).paramTable();
+            p.get("W").assign(sd.getVariable("conv" + i + "_w").getArr().permute(3, 2, 0, 1));
+            p.get("b").assign(sd.getVariable("conv" + i + "_b").getArr().reshape(p.get("b").shape()));
+        }
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> fc = net.getLayer("crit_fc").paramTable();
+        fc.get("W").assign(sd.getVariable("fc_w").getArr());
+        fc.get("b").assign(sd.getVariable("fc_b").getArr().reshape(fc.get("b").shape()));
     }
 
     public static void loadClassifier(ComputationGraph net, MultiLayerNetwork classifier) {

@@ -33,6 +33,19 @@ public final class CompressionTrainer {
 
     public static Result train(ComputationGraph net, CompressionConfig c, LabeledImages train, LabeledImages test,
                                Consumer<EpochMetrics> onEpoch) {
+        return train(net, c, train, test, null, null, onEpoch);
+    }
+
+    /**
+     * RDP needs the critic: before each generator step it takes one WGAN-GP step on the current
+     * reconstructions (n_critic = 1), and its weights are copied into the graph's frozen copy.
+     * {@code classifier} (optional for RDP) measures CE and accuracy on x^.
+     */
+    public static Result train(ComputationGraph net, CompressionConfig c, LabeledImages train, LabeledImages test,
+                               CriticGraph critic, org.deeplearning4j.nn.multilayer.MultiLayerNetwork classifier,
+                               Consumer<EpochMetrics> onEpoch) {
+        boolean rdp = c.objective() == Objective.RDP;
+        if (rdp && critic == null) throw new IllegalArgumentException("mode rdp needs a critic");
         long t0 = System.nanoTime();
         Nd4j.getRandom().setSeed(c.seed());
         List<EpochMetrics> history = new ArrayList<>();
@@ -44,7 +57,15 @@ public final class CompressionTrainer {
             int batches = 0;
             for (DataSet b : Minibatches.batches(train, Minibatches.permutation(train.count(), c.seed() * 31 + epoch), c.batchSize())) {
                 INDArray x = b.getFeatures();
-                net.fit(new MultiDataSet(new INDArray[] {x}, new INDArray[] {x, b.getLabels()}));
+                INDArray second = b.getLabels();
+                if (rdp) {
+                    int n = (int) x.size(0);
+                    INDArray xhat = net.output(true, x)[0];
+                    critic.fitStep(x.reshape(n, 1, 28, 28), xhat.reshape(n, 1, 28, 28), Nd4j.rand(x.dataType(), n, 1, 1, 1));
+                    CompressionModel.loadCritic(net, critic);
+                    second = Nd4j.zeros(x.dataType(), n, 1);
+                }
+                net.fit(new MultiDataSet(new INDArray[] {x}, new INDArray[] {x, second}));
                 double loss = net.score();
                 steps++;
                 if (!Double.isFinite(loss)) {
@@ -56,7 +77,7 @@ public final class CompressionTrainer {
                 batches++;
             }
             trainLoss.add(lossSum / batches);
-            EpochMetrics m = test != null ? CompressionEvaluator.evaluate(net, test, epoch + 1)
+            EpochMetrics m = test != null ? CompressionEvaluator.evaluate(net, test, epoch + 1, critic, classifier)
                     : new EpochMetrics(epoch + 1, "train", Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             history.add(m);
             log.info("{} dim={} L={} lambda={} epoch {}/{}: train loss {}, test mse {}, ce {}, acc {}", c.objective().id(),

@@ -44,6 +44,22 @@ public final class CriticGraph {
 
     public SameDiff sameDiff() { return sd; }
 
+    /** An independent copy (weights included), e.g. to start a universal model's critic from the base model's. */
+    public CriticGraph copy() {
+        return new CriticGraph(sd.dup(), sizes.clone());
+    }
+
+    /** Saves the graph and weights (SameDiff's format) to any Hadoop path. */
+    public void save(org.unirep.io.HadoopFiles files, String path) throws java.io.IOException {
+        java.io.File tmp = java.io.File.createTempFile("critic", ".sd");
+        try {
+            sd.save(tmp, true);
+            files.writeAtomically(path, java.nio.file.Files.readAllBytes(tmp.toPath()));
+        } finally {
+            tmp.delete();
+        }
+    }
+
     /** Adam on the critic loss (reference: lr 2e-4, betas 0.5, 0.9). */
     public CriticGraph trainWith(double learningRate, double beta1, double beta2) {
         sd.setTrainingConfig(TrainingConfig.builder()

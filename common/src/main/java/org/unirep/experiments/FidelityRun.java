@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.CompressionModel;
 import org.unirep.compression.CompressionTrainer;
+import org.unirep.compression.CriticGraph;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.compression.Objective;
 import org.unirep.data.LabeledImages;
@@ -62,14 +63,17 @@ public final class FidelityRun {
         List<Row> rows = new ArrayList<>();
         for (Objective mode : modes) {
             CompressionConfig c = base.withObjective(mode);
-            rows.add(train("end_to_end", c.withLambda(0.0), null, encoderLambda, rows));
+            rows.add(train("end_to_end", c.withLambda(0.0), null, null, encoderLambda, rows));
             ComputationGraph encoderModel = lastNet;
+            CriticGraph baseCritic = lastCritic;
             if (encoderLambda != 0.0) {
-                rows.add(train("end_to_end", c.withLambda(encoderLambda), null, encoderLambda, rows));
+                rows.add(train("end_to_end", c.withLambda(encoderLambda), null, null, encoderLambda, rows));
                 encoderModel = lastNet;
+                baseCritic = lastCritic;
             }
             if (rows.get(rows.size() - 1).status().equals("ok")) {
-                rows.add(train("universal", c.withLambda(0.0), encoderModel, encoderLambda, rows));
+                // Universal RDP: the critic starts from the base model's and trains on.
+                rows.add(train("universal", c.withLambda(0.0), encoderModel, baseCritic, encoderLambda, rows));
             }
         }
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
@@ -79,14 +83,22 @@ public final class FidelityRun {
     }
 
     private ComputationGraph lastNet;
+    private CriticGraph lastCritic;
 
-    private Row train(String kind, CompressionConfig c, ComputationGraph encoderFrom, double encoderLambda, List<Row> done) throws IOException {
+    private Row train(String kind, CompressionConfig c, ComputationGraph encoderFrom, CriticGraph criticFrom, double encoderLambda,
+                      List<Row> done) throws IOException {
         boolean universal = encoderFrom != null;
         ComputationGraph net = CompressionModel.create(c, classifier, universal);
         if (universal) CompressionModel.copyEncoder(encoderFrom, net);
+        CriticGraph critic = null;
+        if (c.objective() == Objective.RDP) {
+            critic = (criticFrom != null ? criticFrom.copy() : CriticGraph.reference(c.seed() + 1))
+                    .trainWith(c.criticLearningRate(), c.beta1(), c.beta2());
+        }
         log.info("fidelity: training {} {} at lambda {} ({} of the runs done)", c.objective().id(), kind, c.lambda(), done.size());
-        CompressionTrainer.Result r = CompressionTrainer.train(net, c, train, test, null);
+        CompressionTrainer.Result r = CompressionTrainer.train(net, c, train, test, critic, classifier, null);
         lastNet = net;
+        lastCritic = critic;
         List<EpochMetrics> tail = r.history().subList(Math.max(0, r.history().size() - 3), r.history().size());
         double encLambda = universal ? encoderLambda : c.lambda();
         Row row = new Row(c.objective(), kind, c.lambda(), encLambda, c.rateBits(), c.epochs(), r.status().name().toLowerCase(),
@@ -113,12 +125,15 @@ public final class FidelityRun {
             h.put("mse", m.mse());
             h.put("ce", m.ce());
             h.put("accuracy", m.accuracy());
+            if (!Double.isNaN(m.w1())) h.put("w1", m.w1());
             hist.add(h);
         }
         meta.put("test_metrics", hist);
         meta.put("train_loss", r.trainLoss());
         meta.put("seconds", Math.round(r.seconds() * 10) / 10.0);
-        new ModelStore(files).save(HadoopFiles.join(out, c.objective().id() + "-" + kind + "-" + num(c.lambda())), net, meta);
+        String dir = HadoopFiles.join(out, c.objective().id() + "-" + kind + "-" + num(c.lambda()));
+        new ModelStore(files).save(dir, net, meta);
+        if (critic != null) critic.save(files, HadoopFiles.join(dir, "critic.sd"));
         log.info("fidelity: {}", row.csv());
         return row;
     }

@@ -51,9 +51,6 @@ public class FidelityCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--schedule = '" + schedule + "', expected short or reference");
         };
         List<Objective> objectives = modes.stream().map(Objective::parse).toList();
-        if (objectives.contains(Objective.RDP)) {
-            throw new IllegalArgumentException("mode rdp is not built yet (no critic / WGAN-GP); run --modes rdc");
-        }
         CompressionConfig base = CompressionConfig.reference(objectives.get(0), dim, levels, encoderLambda, seed).withEpochs(epochs);
         HadoopFiles files = HadoopFiles.local();
         LabeledImages train = IdxDataset.load(files, data, Split.TRAIN);
@@ -70,7 +67,7 @@ public class FidelityCommand implements Callable<Integer> {
         System.out.println(FidelityRun.CSV_HEADER);
         rows.forEach(r -> System.out.println(r.mode().id() + "," + r.kind() + "," + r.lambda() + "," + r.encoderLambda() + ","
                 + String.format("%.3f", r.rateBits()) + "," + r.epochs() + "," + r.status() + ","
-                + String.format("%.5f,%.4f,%.4f", r.mse(), r.ce(), r.accuracy()) + ",," + String.format("%.0f", r.seconds())));
+                + String.format("%.5f,%.4f,%.4f,%.4f", r.mse(), r.ce(), r.accuracy(), r.w1()) + "," + String.format("%.0f", r.seconds())));
         return 0;
     }
 }
