@@ -90,6 +90,41 @@ def bench(threads, steps):
         ev = 500 * n / (time.perf_counter() - t)
     print(f"{'train step rdc (end-to-end)':<28} {threads:7d} {64:6d} {train:12.1f}")
     print(f"{'evaluation rdc':<28} {threads:7d} {500:6d} {ev:12.1f}")
+    print(f"{'train step rdp (end-to-end)':<28} {threads:7d} {64:6d} {bench_rdp(max(3, steps // 3)):12.1f}")
+
+
+def bench_rdp(steps):
+    """One WGAN-GP critic step (gradient penalty 10, autograd double backward) + one generator step."""
+    torch.manual_seed(1)
+    m = Model()
+    critic = nn.Sequential(nn.Conv2d(1, 64, 5, 2, 2), nn.LeakyReLU(0.01), nn.Conv2d(64, 128, 5, 2, 2), nn.LeakyReLU(0.01),
+                           nn.Conv2d(128, 256, 5, 2, 2), nn.LeakyReLU(0.01), nn.Flatten(), nn.Linear(4096, 1))
+    opt_g = torch.optim.Adam(m.parameters(), lr=1e-2, betas=(0.5, 0.9))
+    opt_c = torch.optim.Adam(critic.parameters(), lr=2e-4, betas=(0.5, 0.9))
+    x = torch.rand(64, 784)
+    x4 = x.view(64, 1, 28, 28)
+
+    def step():
+        xh = m(x)
+        eps = torch.rand(64, 1, 1, 1)
+        mixed = (eps * x4 + (1 - eps) * xh.detach()).requires_grad_(True)
+        g, = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
+        gp = ((g.flatten(1).norm(dim=1) - 1) ** 2).mean()
+        loss_c = critic(xh.detach()).mean() - critic(x4).mean() + 10 * gp
+        opt_c.zero_grad()
+        loss_c.backward()
+        opt_c.step()
+        loss_g = F.mse_loss(xh.view(64, -1), x) - 0.01 * critic(xh).mean()
+        opt_g.zero_grad()
+        loss_g.backward()
+        opt_g.step()
+
+    for _ in range(2):
+        step()
+    t = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return 64 * steps / (time.perf_counter() - t)
 
 
 if __name__ == "__main__":

@@ -50,9 +50,30 @@ public final class CompressionBench {
                 for (int i = 0; i < evalBatches; i++) net.output(false, xe);
                 figures.add(print(out, new Figure("evaluation " + mode.id(), threads, 500, 500.0 * evalBatches / ((System.nanoTime() - t) / 1e9))));
             }
+            figures.add(print(out, new Figure("train step rdp (end-to-end)", threads, 64, rdpStep(warmupSteps, Math.max(3, steps / 3)))));
         }
-        out.println("(ND4J backend " + Nd4j.getBackend().getClass().getSimpleName() + "; the RDP step is not in this bench yet)");
+        out.println("(ND4J backend " + Nd4j.getBackend().getClass().getSimpleName() + "; an rdp step = one WGAN-GP critic step + one generator step)");
         return figures;
+    }
+
+    /** Images/s of the RDP step as CompressionTrainer runs it: reconstruct, critic step, copy weights, generator step. */
+    private static double rdpStep(int warmup, int steps) {
+        ComputationGraph net = CompressionModel.create(CompressionConfig.reference(Objective.RDP, 3, 3, 0.01, 1), null, false);
+        org.unirep.compression.CriticGraph critic = org.unirep.compression.CriticGraph.reference(2).trainWith(2e-4, 0.5, 0.9);
+        Nd4j.getRandom().setSeed(1);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 64, DatasetName.PIXELS);
+        INDArray eps = Nd4j.rand(DataType.FLOAT, 64, 1, 1, 1);
+        MultiDataSet mds = new MultiDataSet(new INDArray[] {x}, new INDArray[] {x, Nd4j.zeros(DataType.FLOAT, 64, 1)});
+        Runnable step = () -> {
+            INDArray xhat = net.output(true, x)[0];
+            critic.fitStep(x.reshape(64, 1, 28, 28), xhat.reshape(64, 1, 28, 28), eps);
+            CompressionModel.loadCritic(net, critic);
+            net.fit(mds);
+        };
+        for (int i = 0; i < Math.max(1, warmup / 2); i++) step.run();
+        long t = System.nanoTime();
+        for (int i = 0; i < steps; i++) step.run();
+        return 64.0 * steps / ((System.nanoTime() - t) / 1e9);
     }
 
     private static Figure print(PrintStream out, Figure f) {

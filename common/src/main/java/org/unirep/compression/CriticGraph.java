@@ -60,6 +60,21 @@ public final class CriticGraph {
         }
     }
 
+    /** Loads a critic written by {@link #save}. */
+    public static CriticGraph load(org.unirep.io.HadoopFiles files, String path) throws java.io.IOException {
+        java.io.File tmp = java.io.File.createTempFile("critic", ".sd");
+        try (java.io.InputStream in = files.open(path)) {
+            java.nio.file.Files.copy(in, tmp.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            SameDiff sd = SameDiff.load(tmp, true);
+            int[] sizes = new int[sd.variables().stream().filter(v -> v.name().matches("conv\\d+_w")).toArray().length + 1];
+            sizes[0] = (int) sd.getVariable(REAL).placeholderShape()[2];
+            for (int i = 1; i < sizes.length; i++) sizes[i] = (sizes[i - 1] + 2 * P - K) / S + 1;
+            return new CriticGraph(sd, sizes);
+        } finally {
+            tmp.delete();
+        }
+    }
+
     /** Adam on the critic loss (reference: lr 2e-4, betas 0.5, 0.9). */
     public CriticGraph trainWith(double learningRate, double beta1, double beta2) {
         sd.setTrainingConfig(TrainingConfig.builder()

@@ -88,6 +88,12 @@ public final class FidelityRun {
     private Row train(String kind, CompressionConfig c, ComputationGraph encoderFrom, CriticGraph criticFrom, double encoderLambda,
                       List<Row> done) throws IOException {
         boolean universal = encoderFrom != null;
+        String dir = HadoopFiles.join(out, c.objective().id() + "-" + kind + "-" + num(c.lambda()));
+        ModelStore store = new ModelStore(files);
+        if (store.isComplete(dir) && store.metadata(dir).getString("status").equals("ok")
+                && store.metadata(dir).getInt("epochs") == c.epochs() && (c.objective() == Objective.RDC || files.exists(HadoopFiles.join(dir, "critic.sd")))) {
+            return resume(dir, kind, c, universal ? encoderLambda : c.lambda());
+        }
         ComputationGraph net = CompressionModel.create(c, classifier, universal);
         if (universal) CompressionModel.copyEncoder(encoderFrom, net);
         CriticGraph critic = null;
@@ -131,11 +137,25 @@ public final class FidelityRun {
         meta.put("test_metrics", hist);
         meta.put("train_loss", r.trainLoss());
         meta.put("seconds", Math.round(r.seconds() * 10) / 10.0);
-        String dir = HadoopFiles.join(out, c.objective().id() + "-" + kind + "-" + num(c.lambda()));
-        new ModelStore(files).save(dir, net, meta);
+        store.save(dir, net, meta);
         if (critic != null) critic.save(files, HadoopFiles.join(dir, "critic.sd"));
         log.info("fidelity: {}", row.csv());
         return row;
+    }
+
+    /** A model this run already finished (a rerun after a failure): loaded, not retrained. */
+    private Row resume(String dir, String kind, CompressionConfig c, double encoderLambda) throws IOException {
+        ModelStore store = new ModelStore(files);
+        com.typesafe.config.Config meta = store.metadata(dir);
+        lastNet = store.loadGraph(dir);
+        lastCritic = c.objective() == Objective.RDP ? CriticGraph.load(files, HadoopFiles.join(dir, "critic.sd")) : null;
+        List<? extends com.typesafe.config.Config> hist = meta.getConfigList("test_metrics");
+        List<? extends com.typesafe.config.Config> tail = hist.subList(Math.max(0, hist.size() - 3), hist.size());
+        java.util.function.Function<String, Double> avg = k -> tail.stream().filter(h -> h.hasPath(k))
+                .mapToDouble(h -> h.getDouble(k)).average().orElse(Double.NaN);
+        log.info("fidelity: {} is complete, reusing it", dir);
+        return new Row(c.objective(), kind, c.lambda(), encoderLambda, c.rateBits(), c.epochs(), "ok", avg.apply("mse"), avg.apply("ce"),
+                avg.apply("accuracy"), avg.apply("w1"), meta.getDouble("seconds"));
     }
 
     private static double mean(List<EpochMetrics> ms, java.util.function.ToDoubleFunction<EpochMetrics> f) {
