@@ -56,17 +56,10 @@ public final class CompressionTrainer {
             double lossSum = 0;
             int batches = 0;
             for (DataSet b : Minibatches.batches(train, Minibatches.permutation(train.count(), c.seed() * 31 + epoch), c.batchSize())) {
-                INDArray x = b.getFeatures();
-                INDArray second = b.getLabels();
-                if (rdp) {
-                    int n = (int) x.size(0);
-                    INDArray xhat = net.output(true, x)[0];
-                    critic.fitStep(x.reshape(n, 1, 28, 28), xhat.reshape(n, 1, 28, 28), Nd4j.rand(x.dataType(), n, 1, 1, 1));
-                    CompressionModel.loadCritic(net, critic);
-                    second = Nd4j.zeros(x.dataType(), n, 1);
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new java.util.concurrent.CancellationException("training interrupted at epoch " + (epoch + 1));
                 }
-                net.fit(new MultiDataSet(new INDArray[] {x}, new INDArray[] {x, second}));
-                double loss = net.score();
+                double loss = fitBatch(net, rdp ? critic : null, b.getFeatures(), b.getLabels());
                 steps++;
                 if (!Double.isFinite(loss)) {
                     String msg = "loss became " + loss + " at epoch " + (epoch + 1) + ", step " + steps + " (lambda " + c.lambda() + ")";
@@ -89,6 +82,25 @@ public final class CompressionTrainer {
             }
         }
         return new Result(net, Status.OK, null, history, trainLoss, steps, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * One training step on images x ([n,784]) with one-hot labels (RDC; ignored for RDP). With a
+     * critic (RDP) it first takes one WGAN-GP critic step on the current reconstructions and copies
+     * the critic into the graph. Returns the generator's loss.
+     */
+    public static double fitBatch(ComputationGraph net, CriticGraph critic, INDArray x, INDArray labels) {
+        CompressionModel.quantizer(net).setTrainingKey(DitheredQuantizer.keyOf(x));
+        INDArray second = labels;
+        if (critic != null) {
+            int n = (int) x.size(0);
+            INDArray xhat = net.output(true, x)[0];
+            critic.fitStep(x.reshape(n, 1, 28, 28), xhat.reshape(n, 1, 28, 28), Nd4j.rand(x.dataType(), n, 1, 1, 1));
+            CompressionModel.loadCritic(net, critic);
+            second = Nd4j.zeros(x.dataType(), n, 1);
+        }
+        net.fit(new MultiDataSet(new INDArray[] {x}, new INDArray[] {x, second}));
+        return net.score();
     }
 
     private static String fmt(double v) { return String.format("%.5f", v); }

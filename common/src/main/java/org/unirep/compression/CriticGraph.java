@@ -66,13 +66,55 @@ public final class CriticGraph {
         try (java.io.InputStream in = files.open(path)) {
             java.nio.file.Files.copy(in, tmp.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             SameDiff sd = SameDiff.load(tmp, true);
-            int[] sizes = new int[sd.variables().stream().filter(v -> v.name().matches("conv\\d+_w")).toArray().length + 1];
-            sizes[0] = (int) sd.getVariable(REAL).placeholderShape()[2];
-            for (int i = 1; i < sizes.length; i++) sizes[i] = (sizes[i - 1] + 2 * P - K) / S + 1;
-            return new CriticGraph(sd, sizes);
+            return new CriticGraph(sd, sizesOf(sd));
         } finally {
             tmp.delete();
         }
+    }
+
+    /** The graph, weights and updater state as bytes (to ship to a Spark task and back). */
+    public byte[] toBytes() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        sd.save(out, true);
+        return out.toByteArray();
+    }
+
+    public static CriticGraph fromBytes(byte[] bytes) {
+        SameDiff sd = SameDiff.load(new java.io.ByteArrayInputStream(bytes), true);
+        return new CriticGraph(sd, sizesOf(sd));
+    }
+
+    /**
+     * Parameter averaging: sets this critic's weights and Adam state to the means of the workers'
+     * (each started from this critic's state and trained on its own minibatches).
+     */
+    public void averageFrom(java.util.List<CriticGraph> workers) {
+        for (org.nd4j.autodiff.samediff.SDVariable v : sd.variables()) {
+            if (v.getVariableType() != org.nd4j.autodiff.samediff.VariableType.VARIABLE) continue;
+            INDArray sum = workers.get(0).sd.getVariable(v.name()).getArr().dup();
+            for (int i = 1; i < workers.size(); i++) sum.addi(workers.get(i).sd.getVariable(v.name()).getArr());
+            v.getArr().assign(sum.divi(workers.size()));
+        }
+        // Adam's bias correction counts steps: go on from where the workers stopped.
+        TrainingConfig tc = sd.getTrainingConfig(), wc = workers.get(0).sd.getTrainingConfig();
+        if (tc != null && wc != null) tc.setIterationCount(wc.getIterationCount());
+        Map<String, org.nd4j.linalg.learning.GradientUpdater> mine = sd.getUpdaterMap();
+        if (mine == null || workers.get(0).sd.getUpdaterMap() == null) return;
+        for (Map.Entry<String, org.nd4j.linalg.learning.GradientUpdater> e : mine.entrySet()) {
+            @SuppressWarnings("unchecked") Map<String, INDArray> state = e.getValue().getState();
+            for (Map.Entry<String, INDArray> s : state.entrySet()) {
+                INDArray sum = s.getValue().like().assign(0);
+                for (CriticGraph w : workers) sum.addi((INDArray) w.sd.getUpdaterMap().get(e.getKey()).getState().get(s.getKey()));
+                s.getValue().assign(sum.divi(workers.size()));
+            }
+        }
+    }
+
+    private static int[] sizesOf(SameDiff sd) {
+        int[] sizes = new int[sd.variables().stream().filter(v -> v.name().matches("conv\\d+_w")).toArray().length + 1];
+        sizes[0] = (int) sd.getVariable(REAL).placeholderShape()[2];
+        for (int i = 1; i < sizes.length; i++) sizes[i] = (sizes[i - 1] + 2 * P - K) / S + 1;
+        return sizes;
     }
 
     /** Adam on the critic loss (reference: lr 2e-4, betas 0.5, 0.9). */

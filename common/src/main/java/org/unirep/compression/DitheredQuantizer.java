@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The forward pass is always hard (training and inference alike); the backward pass is
  * soft-to-hard: the gradient of soft(x) = sum_c c * softmax(-sigma |x - c|)_c.
  *
- * <p>Dither keys: in training each call draws the next key; in inference the key is whatever
+ * <p>Dither keys: in training each call takes the next key (see {@link #setTrainingKey}); in inference the key is whatever
  * {@link #setKey} set (the evaluator sets the batch number), so a decoder can regenerate u. Runs as
  * the activation of an ActivationLayer, which hands it the training flag and serialises it.
  */
@@ -24,9 +24,28 @@ public class DitheredQuantizer extends BaseActivationFunction {
     private double sigma;
     private long seed;
 
-    private transient long key;
-    private transient long trainingKey = 1L << 40; // disjoint from the evaluation keys
-    private transient float[] lastDither;
+    /**
+     * Per-thread state: DL4J's parameter averaging may hand one layer configuration (and so this
+     * object) to several workers training at once in one executor.
+     */
+    private static final class State {
+        long key;
+        long trainingKey = 1L << 40; // disjoint from the evaluation keys
+        float[] lastDither;
+    }
+
+    private transient ThreadLocal<State> state;
+
+    private State state() {
+        ThreadLocal<State> s = state;
+        if (s == null) {
+            synchronized (this) {
+                if (state == null) state = ThreadLocal.withInitial(State::new);
+                s = state;
+            }
+        }
+        return s.get();
+    }
 
     public DitheredQuantizer() {
         this(3, 1.0, 0L);
@@ -49,7 +68,7 @@ public class DitheredQuantizer extends BaseActivationFunction {
     public double alpha() { return 2.0 / (levels - 1); }
 
     /** The key of the next inference call's dither. */
-    public void setKey(long key) { this.key = key; }
+    public void setKey(long key) { state().key = key; }
 
     /** Level index of each entry of y + u (what is actually sent: dim * log2(L) bits per image). */
     public int[] indices(float[] y, float[] u) {
@@ -68,15 +87,31 @@ public class DitheredQuantizer extends BaseActivationFunction {
     public INDArray getActivation(INDArray in, boolean training) {
         int n = (int) in.size(0), dim = (int) in.size(1);
         float[] y = in.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[] u = SharedDither.generate(seed, training ? trainingKey++ : key, n, dim, alpha());
+        float[] u = SharedDither.generate(seed, training ? state().trainingKey++ : state().key, n, dim, alpha());
         int[] idx = indices(y, u);
         float[] out = new float[y.length];
         for (int i = 0; i < y.length; i++) out[i] = level(idx[i]) - u[i];
-        if (training) lastDither = u;
+        if (training) state().lastDither = u;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             in.assign(Nd4j.createFromArray(out).reshape('c', n, dim).castTo(in.dataType()));
         }
         return in;
+    }
+
+    /**
+     * Sets the key of this thread's next training dither (each training call then moves to the
+     * next key). Trainers set it from the minibatch's images ({@link #keyOf}), so the dither is
+     * the same for the same step in any JVM, thread or parameter-averaging worker, and differs
+     * between workers and rounds that see different images.
+     */
+    public void setTrainingKey(long key) { state().trainingKey = key; }
+
+    /** A key from a minibatch's pixels (exact values: the same bytes give the same key anywhere). */
+    public static long keyOf(INDArray x) {
+        float[] v = x.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        long h = 1L << 40; // away from the small evaluation keys
+        for (float f : v) h = h * 1_000_003L + Float.floatToIntBits(f);
+        return h;
     }
 
     @Override
@@ -84,7 +119,8 @@ public class DitheredQuantizer extends BaseActivationFunction {
         assertShape(in, epsilon);
         int n = (int) in.size(0), dim = (int) in.size(1);
         float[] y = in.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[] u = lastDither != null && lastDither.length == y.length ? lastDither : new float[y.length];
+        float[] last = state().lastDither;
+        float[] u = last != null && last.length == y.length ? last : new float[y.length];
         float[] g = new float[y.length];
         double[] w = new double[levels];
         for (int i = 0; i < y.length; i++) {

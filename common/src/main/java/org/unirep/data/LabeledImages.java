@@ -5,7 +5,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /** One split in memory: n images of rows x cols unsigned bytes, and n labels. */
-public record LabeledImages(Split split, int rows, int cols, byte[] pixels, byte[] labels) {
+public record LabeledImages(Split split, int rows, int cols, byte[] pixels, byte[] labels) implements java.io.Serializable {
 
     public LabeledImages {
         if ((long) labels.length * rows * cols != pixels.length) {
@@ -35,6 +35,18 @@ public record LabeledImages(Split split, int rows, int cols, byte[] pixels, byte
     public LabeledImages head(int n) {
         if (n >= count()) return this;
         return new LabeledImages(split, rows, cols, Arrays.copyOf(pixels, n * pixelsPerImage()), Arrays.copyOf(labels, n));
+    }
+
+    /** The items at {@code indices}, in that order. */
+    public LabeledImages select(int[] indices) {
+        int p = pixelsPerImage();
+        byte[] px = new byte[indices.length * p];
+        byte[] lb = new byte[indices.length];
+        for (int j = 0; j < indices.length; j++) {
+            System.arraycopy(pixels, indices[j] * p, px, j * p, p);
+            lb[j] = labels[indices[j]];
+        }
+        return new LabeledImages(split, rows, cols, px, lb);
     }
 
     /** SHA-256 over the label bytes then the pixel bytes: the identity of this split's content. */

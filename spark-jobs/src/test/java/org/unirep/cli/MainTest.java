@@ -22,7 +22,7 @@ class MainTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[] {"fetch", "ingest", "train-classifier"}) {
+        for (String cmd : new String[] {"fetch", "ingest", "train-classifier", "sweep", "fidelity", "bench"}) {
             Run r = run(cmd, "--help");
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().contains("Usage: unirep " + cmd), r.out());
@@ -39,6 +39,10 @@ class MainTest {
         r = run("fetch", "--dest", "/tmp/unirep-none", "--from", "/nonexistent-dir");
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("fetch: error: ") && r.err().contains("/nonexistent-dir") && r.err().strip().lines().count() == 1, r.err());
+
+        r = run("sweep", "/nonexistent.conf");
+        assertEquals(1, r.code());
+        assertEquals("sweep: error: /nonexistent.conf: sweep config not found", r.err().strip());
 
         r = run("train-classifier", "--ingest", "x");
         assertEquals(2, r.code(), "a missing required option is a usage error");

@@ -72,6 +72,23 @@ public final class IngestedData {
         return new LabeledImages(split, DatasetName.ROWS, DatasetName.COLS, pixels, labels);
     }
 
+    /**
+     * The first {@code n} training items in the ingest's shuffled order (0 = all): the items of
+     * the first exported minibatches, so local and data-parallel training see the same subset.
+     */
+    public LabeledImages trainingSubset(LabeledImages train, int n) {
+        if (n <= 0 || n >= train.count()) return train;
+        int[] order = org.unirep.data.Minibatches.permutation(train.count(), manifest.getLong("seed"));
+        return train.select(java.util.Arrays.copyOf(order, n));
+    }
+
+    /** Minibatch files holding at least the first {@code n} training items (0 = all). */
+    public List<String> trainingMinibatches(int batchSize, int n) throws IOException {
+        List<String> all = minibatchPaths(Split.TRAIN, batchSize);
+        if (n <= 0) return all;
+        return all.subList(0, Math.min(all.size(), Math.max(1, (n + batchSize - 1) / batchSize)));
+    }
+
     public String describe() {
         return layout.root() + " (" + dataset() + ", " + manifest.getConfig("splits").root().keySet().stream()
                 .map(s -> s + "=" + manifest.getLong("splits." + s + ".count")).collect(Collectors.joining(", ")) + ")";

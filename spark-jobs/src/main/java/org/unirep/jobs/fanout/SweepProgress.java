@@ -1,0 +1,45 @@
+package org.unirep.jobs.fanout;
+
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unirep.jobs.results.RunRecord;
+
+/** The driver's progress line: points done / total, failures, and the time left at the pace so far. */
+public final class SweepProgress {
+    private static final Logger log = LoggerFactory.getLogger(SweepProgress.class);
+
+    private final String sweepId;
+    private final int total;
+    private final long started = System.nanoTime();
+    private int done, failed, trainedHere, toTrain;
+
+    public SweepProgress(String sweepId, int total, int alreadyDone) {
+        this.sweepId = sweepId;
+        this.total = total;
+        this.done = alreadyDone;
+    }
+
+    /** Points queued for training in this submission (retries included). */
+    public synchronized void queued(int n) { toTrain += n; }
+
+    /** A point ended in this submission (any status). */
+    public synchronized void ended(RunRecord r, String label) {
+        trainedHere++;
+        int remainingHere = Math.max(0, toTrain - trainedHere);
+        if (RunRecord.OK.equals(r.status())) done++;
+        else failed++;
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        long left = Math.round(elapsed / trainedHere * remainingHere);
+        log.info("sweep {}: {}/{} points ok, {} not ok | {} -> {} in {} s | elapsed {}, ~{} left", sweepId, done, total, failed,
+                label, r.status(), String.format("%.0f", r.seconds()), fmt(Math.round(elapsed)), fmt(left));
+    }
+
+    public synchronized int done() { return done; }
+
+    static String fmt(long seconds) {
+        Duration d = Duration.ofSeconds(seconds);
+        return d.toHours() > 0 ? String.format("%dh%02dm", d.toHours(), d.toMinutesPart())
+                : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
+    }
+}

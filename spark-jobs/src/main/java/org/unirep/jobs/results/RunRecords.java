@@ -1,0 +1,65 @@
+package org.unirep.jobs.results;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.unirep.compression.EpochMetrics;
+import org.unirep.io.Json;
+import org.unirep.jobs.sweep.GridPoint;
+
+/** Builds runs rows and the model metadata sidecar from a finished (or failed) run. */
+public final class RunRecords {
+    private RunRecords() {}
+
+    public static RunRecord of(GridPoint p, String sweepId, int attempt, String status, String error, long start, long end,
+                               String device, String modelPath, List<EpochMetrics> history) {
+        List<EpochMetrics> tail = history.subList(Math.max(0, history.size() - 3), history.size());
+        return new RunRecord(p.runId(), sweepId, attempt, p.stage(), p.kind(), p.mode().id(), p.dataset(), p.rateBits(), p.dim(),
+                p.levels(), p.lambda(), p.encoderLambda(), p.encoderRunId(), p.seed(), p.epochs(), status, oneLine(error), start, end,
+                host(), device, modelPath, mean(tail, EpochMetrics::mse), mean(tail, EpochMetrics::ce),
+                mean(tail, EpochMetrics::accuracy), mean(tail, EpochMetrics::w1), Json.render(p.identity()), List.copyOf(history));
+    }
+
+    /** The model's metadata.json: identity, status, per-epoch test metrics. */
+    public static Map<String, Object> metadata(GridPoint p, String sweepId, String status, List<EpochMetrics> history, double seconds) {
+        Map<String, Object> m = new LinkedHashMap<>(p.identity());
+        m.put("run_id", p.runId());
+        m.put("sweep_id", sweepId);
+        m.put("rate_bits", p.rateBits());
+        m.put("status", status);
+        List<Map<String, Object>> hist = new ArrayList<>();
+        for (EpochMetrics e : history) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("epoch", e.epoch());
+            for (Map.Entry<String, Double> kv : Map.of("mse", e.mse(), "ce", e.ce(), "accuracy", e.accuracy(), "w1", e.w1()).entrySet()) {
+                if (Double.isFinite(kv.getValue())) h.put(kv.getKey(), kv.getValue());
+            }
+            hist.add(h);
+        }
+        m.put("test_metrics", hist);
+        m.put("seconds", Math.round(seconds * 10) / 10.0);
+        return m;
+    }
+
+    static double mean(List<EpochMetrics> ms, ToDoubleFunction<EpochMetrics> f) {
+        return ms.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    /** Errors go in one line of at most 2000 characters (full stack traces are in the task's log). */
+    static String oneLine(String error) {
+        if (error == null) return null;
+        String s = error.replaceAll("\\s*\\R\\s*", " | ");
+        return s.length() > 2000 ? s.substring(0, 2000) + "..." : s;
+    }
+
+    static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.unirep.jobs.sweep;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.unirep.compression.CompressionConfig;
+import org.unirep.compression.Objective;
+
+/**
+ * One model to train. Its run id is a hash of everything that determines the result (data and
+ * classifier identity included), so the same point in a rerun has the same id and a changed
+ * setting gives a new one. Universal points name their encoder by its run id.
+ *
+ * @param stage       "encoder" (stage 1, parameter averaging) or "fanout" (stage 2, one task)
+ * @param kind        "end_to_end" or "universal"
+ * @param encoderRunId the shared encoder's run id (universal points), else null
+ * @param workers     parameter-averaging workers (encoder stage; 0 elsewhere)
+ */
+public record GridPoint(String stage, String kind, Objective mode, String dataset, String datasetChecksum,
+                        String classifierId, int dim, int levels, double lambda, double encoderLambda,
+                        String encoderRunId, long seed, int epochs, int batchSize, SweepConfig.Optimizer optimizer,
+                        int trainExamples, int testExamples, int workers, int averagingFrequency) implements Serializable {
+
+    public static final String ENCODER = "encoder", FANOUT = "fanout";
+    public static final String END_TO_END = "end_to_end", UNIVERSAL = "universal";
+
+    public boolean universal() { return UNIVERSAL.equals(kind); }
+
+    public double rateBits() { return dim * Math.log(levels) / Math.log(2); }
+
+    public CompressionConfig compressionConfig() {
+        return new CompressionConfig(mode, dim, levels, lambda, seed, epochs, batchSize, optimizer.learningRate(),
+                optimizer.criticLearningRate(), optimizer.beta1(), optimizer.beta2(), optimizer.sigma());
+    }
+
+    /** Everything that determines the trained model, in a fixed order (the run id hashes this). */
+    public Map<String, Object> identity() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stage", stage);
+        m.put("kind", kind);
+        m.put("mode", mode.id());
+        m.put("dataset", dataset);
+        m.put("dataset_checksum", datasetChecksum);
+        m.put("classifier", classifierId);
+        m.put("dim", dim);
+        m.put("levels", levels);
+        m.put("lambda", lambda);
+        m.put("encoder_lambda", encoderLambda);
+        m.put("encoder_run_id", encoderRunId);
+        m.put("seed", seed);
+        m.put("epochs", epochs);
+        m.put("batch_size", batchSize);
+        m.put("learning_rate", optimizer.learningRate());
+        m.put("critic_learning_rate", optimizer.criticLearningRate());
+        m.put("beta1", optimizer.beta1());
+        m.put("beta2", optimizer.beta2());
+        m.put("sigma", optimizer.sigma());
+        m.put("train_examples", trainExamples);
+        m.put("test_examples", testExamples);
+        m.put("workers", workers);
+        m.put("averaging_frequency", averagingFrequency);
+        return m;
+    }
+
+    /** 16 hex digits of SHA-256 over {@link #identity()}. */
+    public String runId() {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(identity().toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** For logs and the Spark UI, e.g. "universal rdc (3,3) 4.75 bits lambda=0.001 seed=1". */
+    public String label() {
+        return String.format("%s %s (%d,%d) %.2f bits lambda=%s seed=%d", kind, mode.id(), dim, levels, rateBits(),
+                lambda, seed);
+    }
+
+    /** The key fault injection matches: kind:mode:lambda ("encoder" for stage 1). */
+    public boolean matches(String failPoint) {
+        String[] p = failPoint.split(":");
+        String k = ENCODER.equals(stage) ? ENCODER : kind;
+        return p.length == 3 && p[0].equals(k) && p[1].equals(mode.id()) && Double.parseDouble(p[2]) == lambda;
+    }
+}

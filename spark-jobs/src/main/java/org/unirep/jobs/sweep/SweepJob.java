@@ -1,0 +1,179 @@
+package org.unirep.jobs.sweep;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unirep.data.LabeledImages;
+import org.unirep.data.Split;
+import org.unirep.io.HadoopFiles;
+import org.unirep.io.ModelStore;
+import org.unirep.jobs.encoder.SharedEncoderJob;
+import org.unirep.jobs.fanout.FanOutJob;
+import org.unirep.jobs.fanout.SweepProgress;
+import org.unirep.jobs.ingest.IngestedData;
+import org.unirep.jobs.results.ResultsLayout;
+import org.unirep.jobs.results.ResultsReader;
+import org.unirep.jobs.results.ResultsRecovery;
+import org.unirep.jobs.results.ResultsWriter;
+import org.unirep.jobs.results.RunRecord;
+import org.unirep.jobs.results.RunRecords;
+
+/**
+ * The main job: a sweep over (rate, mode, lambda, seed). Stage 1 trains each shared encoder
+ * data-parallel ({@link SharedEncoderJob}); stage 2 fans out universal decoders on those encoders
+ * and end-to-end baselines, one Spark task per point ({@link FanOutJob}). Resumable: points with
+ * an ok (or diverged: deterministic) row are skipped, failed ones are retried, and what a killed
+ * submission left half-written is removed first.
+ */
+public final class SweepJob {
+    private static final Logger log = LoggerFactory.getLogger(SweepJob.class);
+
+    private SweepJob() {}
+
+    public record Result(int total, int ok, int failed, int diverged, int skipped, double seconds) {}
+
+    public static Result entryPoint(SparkSession spark, SweepConfig c) throws IOException {
+        long t0 = System.nanoTime();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        HadoopFiles files = HadoopFiles.of(jsc.hadoopConfiguration());
+
+        // Inputs are checked before any Spark job runs.
+        IngestedData data = IngestedData.open(files, c.ingest());
+        if (data.dataset() != c.dataset()) {
+            throw new SweepConfigException(c.source() + ": sweep.dataset = " + c.dataset() + " but the ingest at " + c.ingest()
+                    + " holds " + data.dataset());
+        }
+        List<String> minibatches = data.trainingMinibatches(c.batchSize(), c.trainExamples());
+        ModelStore store = new ModelStore(files);
+        MultiLayerNetwork classifier = null;
+        String classifierId = "none";
+        if (c.classifier() != null) {
+            if (!store.isComplete(c.classifier())) {
+                throw new SweepConfigException(c.source() + ": sweep.classifier = " + c.classifier()
+                        + " holds no complete model; train one with `unirep train-classifier`");
+            }
+            String trainedOn = store.metadata(c.classifier()).getString("dataset_checksum");
+            if (!trainedOn.equals(data.datasetChecksum())) {
+                log.warn("the classifier at {} was trained on other data (dataset_checksum {}, ingest has {})", c.classifier(),
+                        trainedOn, data.datasetChecksum());
+            }
+            classifier = store.loadMultiLayer(c.classifier());
+            classifierId = sha256(files, HadoopFiles.join(c.classifier(), ModelStore.MODEL_FILE));
+        }
+        int workers = c.encoderWorkers() > 0 ? c.encoderWorkers() : jsc.defaultParallelism();
+        int parallelism = c.parallelism() > 0 ? c.parallelism() : jsc.defaultParallelism();
+        SweepPlan plan = SweepPlan.of(c, data.datasetChecksum(), classifierId, workers);
+        ResultsLayout layout = new ResultsLayout(c.results());
+        ResultsWriter writer = new ResultsWriter(files, layout);
+        ResultsRecovery.recover(files, layout, c.id());
+        Map<String, List<ResultsReader.Attempt>> attempts = ResultsReader.attempts(spark, files, layout, c.id());
+
+        int skipped = 0;
+        List<RunRecord> ended = new ArrayList<>();
+        for (GridPoint p : concat(plan.encoders(), plan.fanOut())) if (isFinal(attempts.get(p.runId()))) skipped++;
+        SweepProgress progress = new SweepProgress(c.id(), plan.total(), skipped);
+        log.info("sweep {}: {} points ({} shared encoders, {} fan-out), {} already done; results at {}", c.id(), plan.total(),
+                plan.encoders().size(), plan.fanOut().size(), skipped, files.qualify(c.results()));
+
+        LabeledImages test = data.load(spark, Split.TEST);
+        if (c.testExamples() > 0) test = test.head(c.testExamples());
+
+        // Stage 1: shared encoders, one after another, each data-parallel over the cluster.
+        for (GridPoint enc : plan.encoders()) {
+            List<ResultsReader.Attempt> a = attempts.get(enc.runId());
+            if (isFinal(a)) continue;
+            int attempt = ResultsReader.nextAttempt(a);
+            RunRecord r = null;
+            for (int i = 0; i <= c.retries(); i++, attempt++) {
+                progress.queued(1);
+                r = SharedEncoderJob.train(jsc, files, layout, enc, c.id(), attempt, minibatches, test, classifier, c.failPoints(),
+                        "sweep " + c.id() + " | stage 1 shared encoder | " + enc.label() + " | run " + enc.runId());
+                writer.commit(r);
+                progress.ended(r, enc.label());
+                ended.add(r);
+                if (!RunRecord.FAILED.equals(r.status())) break;
+            }
+            attempts.computeIfAbsent(enc.runId(), k -> new ArrayList<>()).add(new ResultsReader.Attempt(enc.runId(), r.attempt(),
+                    r.status(), r.modelPath()));
+        }
+
+        // Stage 2: the fan-out. Universal points wait for an ok encoder.
+        List<FanOutJob.Task> tasks = new ArrayList<>();
+        for (GridPoint p : plan.fanOut()) {
+            List<ResultsReader.Attempt> a = attempts.get(p.runId());
+            if (isFinal(a)) continue;
+            if (p.universal() && ResultsReader.ok(attempts.get(p.encoderRunId())) == null) {
+                long now = System.currentTimeMillis();
+                RunRecord r = RunRecords.of(p, c.id(), ResultsReader.nextAttempt(a), RunRecord.FAILED, "its shared encoder (run "
+                        + p.encoderRunId() + ") did not train; rerun the sweep to retry both", now, now, "none", null, List.of());
+                writer.commit(r);
+                progress.queued(1);
+                progress.ended(r, p.label());
+                ended.add(r);
+                continue;
+            }
+            tasks.add(new FanOutJob.Task(p, ResultsReader.nextAttempt(a)));
+        }
+        if (!tasks.isEmpty()) {
+            LabeledImages train = data.trainingSubset(data.load(spark, Split.TRAIN), c.trainExamples());
+            FanOutJob.Inputs in = new FanOutJob.Inputs(c.id(), files, layout, jsc.broadcast(train), jsc.broadcast(test),
+                    c.classifier(), c.failPoints());
+            for (int round = 0; round <= c.retries() && !tasks.isEmpty(); round++) {
+                progress.queued(tasks.size());
+                List<RunRecord> rs = FanOutJob.run(jsc, in, tasks, parallelism, progress);
+                ended.addAll(rs);
+                List<FanOutJob.Task> again = new ArrayList<>();
+                for (int i = 0; i < rs.size(); i++) {
+                    if (RunRecord.FAILED.equals(rs.get(i).status())) again.add(new FanOutJob.Task(tasks.get(i).point(), tasks.get(i).attempt() + 1));
+                }
+                if (!again.isEmpty() && round < c.retries()) log.info("sweep {}: retrying {} failed point(s)", c.id(), again.size());
+                tasks = again;
+            }
+            in.train().destroy();
+            in.test().destroy();
+        }
+
+        Map<String, List<ResultsReader.Attempt>> after = ResultsReader.attempts(spark, files, layout, c.id());
+        int ok = 0, failed = 0, diverged = 0;
+        for (GridPoint p : concat(plan.encoders(), plan.fanOut())) {
+            List<ResultsReader.Attempt> a = after.get(p.runId());
+            if (ResultsReader.ok(a) != null) ok++;
+            else if (a != null && a.stream().anyMatch(x -> RunRecord.DIVERGED.equals(x.status()))) diverged++;
+            else failed++;
+        }
+        Result result = new Result(plan.total(), ok, failed, diverged, skipped, (System.nanoTime() - t0) / 1e9);
+        log.info("sweep {} done: {} of {} points ok, {} failed, {} diverged ({} were already done), {} s", c.id(), ok, plan.total(),
+                failed, diverged, skipped, String.format("%.0f", result.seconds()));
+        return result;
+    }
+
+    /** Ok, or diverged (the same seed diverges again): not retrained. */
+    static boolean isFinal(List<ResultsReader.Attempt> attempts) {
+        return attempts != null && attempts.stream().anyMatch(a -> RunRecord.OK.equals(a.status()) || RunRecord.DIVERGED.equals(a.status()));
+    }
+
+    private static List<GridPoint> concat(List<GridPoint> a, List<GridPoint> b) {
+        List<GridPoint> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static String sha256(HadoopFiles files, String path) throws IOException {
+        try (InputStream in = new DigestInputStream(files.open(path), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest(), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

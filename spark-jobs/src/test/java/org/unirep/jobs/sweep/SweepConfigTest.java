@@ -1,0 +1,90 @@
+package org.unirep.jobs.sweep;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.unirep.compression.Objective;
+
+class SweepConfigTest {
+    static final String BASE = """
+            sweep {
+              id = t
+              ingest = "/data/ingest"
+              classifier = "/models/c"
+              results = "/results"
+              rdc { universal-lambdas = [0, 0.001], end-to-end-lambdas = [0] }
+              rdp { universal-lambdas = [0], end-to-end-lambdas = [] }
+            }
+            """;
+
+    static File conf(String name) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            File f = p.resolve("conf").resolve(name).toFile();
+            if (f.isFile()) return f;
+        }
+        throw new IllegalStateException("conf/" + name + " not found");
+    }
+
+    static String error(String override) {
+        return assertThrows(SweepConfigException.class, () -> SweepConfig.parse(BASE, List.of(override), "x.conf")).getMessage();
+    }
+
+    @Test
+    void paperConfigHoldsTheReferenceGridsForFourRates() {
+        SweepConfig c = SweepConfig.load(conf("paper-mnist.conf"), List.of());
+        assertEquals(List.of(new SweepConfig.Rate(3, 3), new SweepConfig.Rate(3, 4), new SweepConfig.Rate(4, 4), new SweepConfig.Rate(5, 4)),
+                c.rates());
+        assertEquals(List.of(6.0, 8.0, 10.0), c.rates().subList(1, 4).stream().map(SweepConfig.Rate::bits).toList());
+        assertEquals(10, c.grids().get(Objective.RDC).universal().size());
+        assertEquals(6, c.grids().get(Objective.RDC).endToEnd().size());
+        assertEquals(10, c.grids().get(Objective.RDP).universal().size());
+        assertEquals(9, c.grids().get(Objective.RDP).endToEnd().size());
+        assertEquals(30, c.epochs());
+        SweepPlan plan = SweepPlan.of(c, "checksum", "clf", 8);
+        assertEquals(8, plan.encoders().size());
+        assertEquals(4 * 35, plan.fanOut().size());
+        // Universal points name their encoder; run ids are distinct.
+        assertEquals(plan.total(), plan.encoders().stream().map(GridPoint::runId).distinct().count()
+                + plan.fanOut().stream().map(GridPoint::runId).distinct().count());
+        for (GridPoint p : plan.fanOut()) {
+            if (p.universal()) assertTrue(plan.encoders().stream().anyMatch(e -> e.runId().equals(p.encoderRunId())));
+        }
+        assertNotNull(SweepConfig.load(conf("smoke.conf"), List.of()));
+    }
+
+    @Test
+    void runIdsFollowEverySettingThatChangesTheResult() {
+        SweepConfig c = SweepConfig.parse(BASE, List.of(), "x.conf");
+        GridPoint p = SweepPlan.of(c, "a", "clf", 2).fanOut().get(0);
+        assertEquals(p.runId(), SweepPlan.of(SweepConfig.parse(BASE, List.of(), "x.conf"), "a", "clf", 2).fanOut().get(0).runId());
+        assertNotEquals(p.runId(), SweepPlan.of(c, "b", "clf", 2).fanOut().get(0).runId(), "other data");
+        assertNotEquals(p.runId(), SweepPlan.of(SweepConfig.parse(BASE, List.of("sweep.epochs = 3"), "x.conf"), "a", "clf", 2)
+                .fanOut().get(0).runId(), "other schedule");
+        assertNotEquals(p.runId(), SweepPlan.of(c, "a", "clf", 4).fanOut().get(0).runId(),
+                "a universal point follows its encoder (trained on 4 workers here)");
+    }
+
+    @Test
+    void invalidValuesAreRefusedNamingTheKey() {
+        assertEquals("x.conf: sweep.rates[0] = [3, 1], expected levels L >= 2", error("sweep.rates = [[3, 1]]"));
+        assertEquals("x.conf: sweep.rates[0] = [0, 3], expected dim >= 1", error("sweep.rates = [[0, 3]]"));
+        assertEquals("x.conf: sweep.rates[0] = [3], expected a [dim, levels] pair of integers", error("sweep.rates = [[3]]"));
+        assertEquals("x.conf: sweep.rdc.universal-lambdas[1] = -0.1, expected a finite lambda >= 0",
+                error("sweep.rdc.universal-lambdas = [0, -0.1]"));
+        assertEquals("x.conf: sweep.epochs = 0, expected an integer >= 1", error("sweep.epochs = 0"));
+        assertEquals("x.conf: sweep.optimizer.beta1 = 1, expected a number in [0, 1)", error("sweep.optimizer.beta1 = 1"));
+        assertEquals("x.conf: sweep.modes = gan, expected rdc or rdp", error("sweep.modes = [gan]"));
+        assertEquals("x.conf: sweep.dataset = cifar, expected mnist or fashion-mnist", error("sweep.dataset = cifar"));
+        assertEquals("x.conf: sweep.classifier = null, expected the frozen classifier's model directory (mode rdc needs it)",
+                error("sweep.classifier = null"));
+        assertEquals("x.conf: sweep.id = null, expected a value (this key is required)", error("sweep.id = null"));
+        assertEquals("x.conf: unknown key sweep.epoch (every key and its default: unirep-sweep-defaults.conf)", error("sweep.epoch = 3"));
+        assertTrue(error("sweep.fault-injection.fail-points = [oops]").contains("sweep.fault-injection.fail-points = oops"));
+        assertTrue(error("sweep {").startsWith("override 'sweep {': expected key=value"));
+        // rdp alone needs no classifier
+        assertNull(SweepConfig.parse(BASE, List.of("sweep.classifier = null", "sweep.modes = [rdp]"), "x.conf").classifier());
+    }
+}

@@ -1,0 +1,266 @@
+package org.unirep.jobs.sweep;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.unirep.classifier.ClassifierConfig;
+import org.unirep.data.DatasetName;
+import org.unirep.jobs.classifier.TrainClassifierJob;
+import org.unirep.jobs.classifier.TrainClassifierOptions;
+import org.unirep.jobs.ingest.IngestJob;
+import org.unirep.jobs.ingest.IngestOptions;
+import org.unirep.spark.LocalSpark;
+import org.unirep.spark.StandaloneCluster;
+import org.unirep.testing.TestData;
+
+/**
+ * The sweep end to end on real MNIST subsets: rows and metrics, an injected failure, resume,
+ * an interrupted submission, and a standalone cluster giving the same rows as local mode.
+ * Tests share one fixture and run in order (each builds on the results of the one before).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SweepJobTest {
+    static final int POINTS = 7; // rdc: encoder + 2 universal + 2 end-to-end; rdp: encoder + 1 universal
+
+    Path dir;
+    String ingest, classifier;
+
+    @BeforeAll
+    void fixture() throws IOException {
+        dir = Files.createTempDirectory("sweep-test");
+        ingest = dir.resolve("ingest").toString();
+        classifier = dir.resolve("classifier").toString();
+        IngestJob.entryPoint(LocalSpark.get(), new IngestOptions(DatasetName.MNIST, TestData.mnistDir().toString(), ingest, 2, 42L,
+                List.of(50, 64), 2000, 400));
+        TrainClassifierJob.entryPoint(LocalSpark.get(), new TrainClassifierOptions(ingest, classifier,
+                new ClassifierConfig(2, 50, 0.05, 0.9, 3L), 2, 4));
+    }
+
+    @AfterAll
+    void cleanup() throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+
+    String config(String results, String failPoints) {
+        return """
+                sweep {
+                  id = test
+                  ingest = "%s"
+                  classifier = "%s"
+                  results = "%s"
+                  rates = [[3, 3]]
+                  modes = [rdc, rdp]
+                  epochs = 1
+                  train-examples = 256
+                  test-examples = 200
+                  encoder { workers = 2, averaging-frequency = 2 }
+                  rdc { encoder-lambda = 0.015, universal-lambdas = [0, 0.001], end-to-end-lambdas = [0, 0.015] }
+                  rdp { encoder-lambda = 0.015, universal-lambdas = [0], end-to-end-lambdas = [] }
+                  parallelism = 2
+                  retries = 1
+                  fault-injection.fail-points = [%s]
+                }
+                """.formatted(ingest, classifier, results, failPoints);
+    }
+
+    SweepJob.Result sweep(String results, String failPoints) throws IOException {
+        return SweepJob.entryPoint(LocalSpark.get(), SweepConfig.parse(config(results, failPoints), List.of(), "test.conf"));
+    }
+
+    static Dataset<Row> table(String results, String table) {
+        return LocalSpark.get().read().parquet(results + "/" + table).filter("sweep_id = 'test'");
+    }
+
+    /** ok rows by run id: (mse, ce, accuracy, w1) */
+    static Map<String, double[]> okRows(String results) {
+        Map<String, double[]> m = new HashMap<>();
+        for (Row r : table(results, "runs").filter("status = 'ok'").collectAsList()) {
+            assertNull(m.put(r.getAs("run_id"), new double[] {r.getAs("mse"), r.isNullAt(r.fieldIndex("ce")) ? Double.NaN : r.getAs("ce"),
+                    r.isNullAt(r.fieldIndex("accuracy")) ? Double.NaN : r.getAs("accuracy"),
+                    r.isNullAt(r.fieldIndex("w1")) ? Double.NaN : r.getAs("w1")}), "two ok rows for " + r.getAs("run_id"));
+        }
+        return m;
+    }
+
+    /** tol: mse, ce, accuracy, w1 */
+    static void assertSameRows(Map<String, double[]> expected, Map<String, double[]> actual, double... tol) {
+        assertEquals(expected.keySet(), actual.keySet(), "the same points (run ids)");
+        List<String> diffs = new ArrayList<>();
+        expected.forEach((id, e) -> {
+            double[] a = actual.get(id);
+            for (int i = 0; i < e.length; i++) {
+                boolean same = Double.isNaN(e[i]) ? Double.isNaN(a[i]) : Math.abs(e[i] - a[i]) <= tol[i];
+                if (!same) diffs.add(id + " " + List.of("mse", "ce", "accuracy", "w1").get(i) + ": " + e[i] + " vs " + a[i]);
+            }
+        });
+        assertTrue(diffs.isEmpty(), "metrics differ beyond " + java.util.Arrays.toString(tol) + ": " + diffs);
+    }
+
+    String resultsA() { return dir.resolve("results-a").toString(); }
+
+    @Test
+    @Order(1)
+    void sweepWritesRunsAndMetricsAndAnInjectedFailureGivesFailedRowsWhileOthersSucceed() throws IOException {
+        SweepJob.Result r = sweep(resultsA(), "\"universal:rdc:0.001\"");
+        assertEquals(POINTS, r.total());
+        assertEquals(POINTS - 1, r.ok());
+        assertEquals(1, r.failed());
+
+        List<Row> runs = table(resultsA(), "runs").collectAsList();
+        assertEquals(POINTS + 1, runs.size(), "6 ok rows + the failed point's two attempts (retries = 1)");
+        List<Row> failed = runs.stream().filter(x -> x.getAs("status").equals("failed")).toList();
+        assertEquals(2, failed.size());
+        for (Row f : failed) {
+            assertEquals("universal", f.getAs("kind"));
+            assertEquals(0.001, (double) f.getAs("lambda"), 0);
+            assertTrue(((String) f.getAs("error")).contains("fault injected"), (String) f.getAs("error"));
+        }
+        assertEquals(List.of(1, 2), failed.stream().map(x -> (int) x.getAs("attempt")).sorted().toList());
+
+        Map<String, String> encoders = new HashMap<>();
+        for (Row x : runs) if (x.getAs("stage").equals("encoder")) encoders.put(x.getAs("mode"), x.getAs("run_id"));
+        assertEquals(2, encoders.size());
+        for (Row x : runs) {
+            if (!x.getAs("status").equals("ok")) continue;
+            assertEquals(3 * Math.log(3) / Math.log(2), (double) x.getAs("rate_bits"), 1e-9);
+            double mse = x.getAs("mse");
+            assertTrue(mse > 0.03 && mse < 0.15, "test MSE after 256 images " + mse);
+            boolean rdp = x.getAs("mode").equals("rdp");
+            assertEquals(rdp, !x.isNullAt(x.fieldIndex("w1")), "W1 is measured by RDP's critic only");
+            assertTrue((double) x.getAs("ce") > 0, "CE of the classifier on x^");
+            if (x.getAs("kind").equals("universal")) assertEquals(encoders.get(x.getAs("mode")), x.getAs("encoder_run_id"));
+            assertTrue(new File(java.net.URI.create((String) x.getAs("model_path"))).toPath().resolve("metadata.json").toFile().isFile());
+            assertTrue((long) ((java.sql.Timestamp) x.getAs("end_time")).getTime() >= ((java.sql.Timestamp) x.getAs("start_time")).getTime());
+        }
+        // One metrics row per epoch of each ok run, same numbers as the summary (1 epoch).
+        Dataset<Row> metrics = table(resultsA(), "metrics");
+        assertEquals(POINTS - 1, metrics.count());
+        Map<String, double[]> ok = okRows(resultsA());
+        for (Row m : metrics.collectAsList()) assertEquals(ok.get((String) m.getAs("run_id"))[0], (double) m.getAs("mse"), 1e-12);
+    }
+
+    @Test
+    @Order(2)
+    void rerunRetrainsOnlyTheFailedPointThenAddsNothing() throws IOException {
+        Map<String, double[]> before = okRows(resultsA());
+        SweepJob.Result r = sweep(resultsA(), "");
+        assertEquals(POINTS - 1, r.skipped());
+        assertEquals(POINTS, r.ok());
+        Map<String, double[]> after = okRows(resultsA());
+        assertEquals(POINTS, after.size());
+        before.forEach((id, v) -> assertArrayEquals(v, after.get(id), "finished points are not retrained"));
+        long rows = table(resultsA(), "runs").count(), metricRows = table(resultsA(), "metrics").count();
+        assertEquals(POINTS + 2, rows);
+
+        SweepJob.Result again = sweep(resultsA(), "");
+        assertEquals(POINTS, again.skipped());
+        assertEquals(rows, table(resultsA(), "runs").count(), "a complete sweep's rerun adds no row");
+        assertEquals(metricRows, table(resultsA(), "metrics").count());
+    }
+
+    @Test
+    @Order(3)
+    void interruptedSweepCompletesOnRerunWithoutDuplicatesAndWithTheSameNumbers() throws Exception {
+        String results = dir.resolve("results-b").toString();
+        Path runsDir = Path.of(results, "runs", "sweep_id=test");
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                sweep(results, "");
+            } catch (Throwable e) {
+                error.set(e);
+            }
+        });
+        t.start();
+        // Kill it once the encoders and one fan-out point are committed.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (t.isAlive() && count(runsDir) < 3 && System.nanoTime() < deadline) Thread.sleep(100);
+        LocalSpark.get().sparkContext().cancelAllJobs();
+        t.join(TimeUnit.MINUTES.toMillis(5));
+        assertFalse(t.isAlive());
+        int committed = count(runsDir);
+        assertTrue(committed >= 3 && committed < POINTS, "interrupted midway: " + committed + " rows, error " + error.get());
+        assertNotNull(error.get(), "a cancelled sweep reports it");
+        while (LocalSpark.get().sparkContext().statusTracker().getActiveJobIds().length > 0) Thread.sleep(100);
+        Thread.sleep(2000); // tasks still finishing after the kill would only replace their own attempt's files
+
+        // What a kill between the two renames, or mid-write, leaves behind.
+        Path metricsDir = Path.of(results, "metrics", "sweep_id=test");
+        Path orphan = metricsDir.resolve("run-00000000deadbeef-a1.parquet");
+        try (Stream<Path> s = Files.list(metricsDir)) {
+            Files.copy(s.findFirst().orElseThrow(), orphan);
+        }
+        Files.createDirectories(Path.of(results, "_staging", "test", "x-a1"));
+        Files.writeString(Path.of(results, "_staging", "test", "x-a1", "runs.parquet"), "partial");
+
+        SweepJob.Result r = sweep(results, "");
+        assertEquals(POINTS, r.ok());
+        assertFalse(Files.exists(orphan), "uncommitted metrics file removed");
+        try (Stream<Path> s = Files.walk(Path.of(results, "_staging"))) {
+            assertEquals(0, s.filter(Files::isRegularFile).count(), "no staging file left");
+        }
+        assertEquals(POINTS, table(results, "runs").count(), "one row per point: no duplicate, no failed row");
+        assertEquals(POINTS, table(results, "metrics").count());
+        assertSameRows(okRows(resultsA()), okRows(results), 1e-9, 1e-9, 1e-9, 1e-9); // same JVM: bit for bit
+    }
+
+    @Test
+    @Order(4)
+    void standaloneClusterWithTwoWorkersGivesTheSameRowsAsLocalMode() throws Exception {
+        String results = dir.resolve("results-c").toString();
+        Path conf = dir.resolve("standalone.conf");
+        Files.writeString(conf, config(results, ""));
+        try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("spark-home"), 2)) {
+            int rc = cluster.runDriver(dir.resolve("driver.log"), "org.unirep.cli.Main", "sweep", conf.toString(), "--master", cluster.url());
+            assertEquals(0, rc, "driver exit status; log: " + dir.resolve("driver.log") + "\n" + tail(dir.resolve("driver.log")));
+        }
+        SparkSession spark = LocalSpark.get();
+        assertNotNull(spark);
+        assertEquals(POINTS, table(results, "runs").count());
+        Dataset<Row> hosts = table(results, "runs").filter("stage = 'fanout'").select("device").distinct();
+        assertTrue(hosts.count() >= 1);
+        // Other JVMs, other ND4J thread pools: float noise only (measured: mse within 5e-5, ce within 2e-4).
+        assertSameRows(okRows(resultsA()), okRows(results), 3e-4, 2e-3, 0.0101, 5e-3);
+    }
+
+    static int count(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        try (Stream<Path> s = Files.list(dir)) {
+            return (int) s.filter(p -> p.toString().endsWith(".parquet")).count();
+        }
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    static List<String> list(String... a) { return new ArrayList<>(List.of(a)); }
+}
