@@ -1,0 +1,88 @@
+package org.unirep.jobs.report;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.unirep.compression.EpochMetrics;
+import org.unirep.io.HadoopFiles;
+import org.unirep.jobs.results.ResultsLayout;
+import org.unirep.jobs.results.ResultsWriter;
+import org.unirep.jobs.results.RunRecord;
+import org.unirep.spark.LocalSpark;
+
+/** The report on a fixed results fixture: curve and penalty values worked out by hand. */
+class ReportJobTest {
+    static final double R = 3 * Math.log(3) / Math.log(2);
+    int n;
+
+    RunRecord run(String stage, String kind, String mode, double lambda, long seed, String status, double mse, double ce, double w1) {
+        n++;
+        return new RunRecord("run" + n, "fx", 1, stage, kind, mode, "mnist", R, 3, 3, lambda, kind.equals("universal") ? 0.015 : lambda,
+                kind.equals("universal") ? "enc" : null, seed, 30, status, null, 0L, 1000L, "h", "cpu:1 thread", "/m/" + n, mse, ce,
+                0.9, w1, "{}", List.of(new EpochMetrics(30, "test", mse, ce, 0.9, w1)));
+    }
+
+    @Test
+    void curvesAndPenaltiesOnAFixture(@TempDir Path dir) throws IOException {
+        String results = dir.resolve("results").toString(), out = dir.resolve("report").toString();
+        ResultsWriter w = new ResultsWriter(HadoopFiles.local(), new ResultsLayout(results));
+        double nan = Double.NaN;
+        for (RunRecord r : List.of(
+                run("fanout", "end_to_end", "rdc", 0, 1, "ok", 0.044, 0.9, nan),
+                run("fanout", "end_to_end", "rdc", 0, 2, "ok", 0.046, 0.9, nan),
+                run("fanout", "end_to_end", "rdc", 0.0066, 1, "ok", 0.050, 0.3, nan),
+                run("fanout", "end_to_end", "rdc", 0.015, 1, "ok", 0.060, 0.1, nan),
+                run("encoder", "end_to_end", "rdc", 0.015, 1, "ok", 0.061, 0.1, nan),
+                run("fanout", "universal", "rdc", 0, 1, "ok", 0.058, 0.2, nan),
+                run("fanout", "universal", "rdc", 0.001, 1, "ok", 0.059, 0.05, nan),
+                run("fanout", "universal", "rdc", 0.0066, 1, "failed", nan, nan, nan),
+                run("fanout", "end_to_end", "rdp", 0, 1, "ok", 0.045, 2.3, 0.5),
+                run("fanout", "end_to_end", "rdp", 0.015, 1, "ok", 0.055, 2.3, 0.1),
+                run("fanout", "universal", "rdp", 0, 1, "ok", 0.046, 2.3, 0.45))) {
+            w.commit(r);
+        }
+        ReportJob.Result r = ReportJob.entryPoint(LocalSpark.get(), List.of(results), List.of(), out);
+
+        assertEquals(9, r.curves().size(), "failed rows are left out; the stage-1 encoder is its own kind");
+        CurvePoint e2e0 = r.curves().stream().filter(p -> p.mode().equals("rdc") && p.kind().equals("end_to_end") && p.lambda() == 0)
+                .findFirst().orElseThrow();
+        assertEquals(2, e2e0.seeds());
+        assertEquals(0.045, e2e0.mse(), 1e-12);
+        assertEquals(0.001, e2e0.mseStd(), 1e-12);
+        assertEquals(1, r.curves().stream().filter(p -> p.kind().equals("shared_encoder")).count());
+
+        assertEquals(3, r.penalties().size());
+        Penalty u0 = r.penalties().get(0), u1 = r.penalties().get(1), p0 = r.penalties().get(2);
+        assertEquals("rdc", u0.mode());
+        assertEquals(0.0, u0.lambda());
+        assertEquals(0.055, u0.e2eMseAtLevel(), 1e-12, "between (CE 0.1, MSE 0.060) and (0.3, 0.050) at CE 0.2");
+        assertEquals(0.003, u0.penaltyAtLevel(), 1e-12);
+        assertEquals(0.013, u0.penaltyAtLambda(), 1e-12, "against the end-to-end lambda = 0 model (0.045)");
+        assertTrue(Double.isNaN(u1.penaltyAtLevel()), "CE 0.05 lies below the end-to-end curve's range");
+        assertTrue(Double.isNaN(u1.penaltyAtLambda()), "no end-to-end model at lambda 0.001");
+        assertEquals("rdp", p0.mode());
+        assertEquals(0.04625, p0.e2eMseAtLevel(), 1e-12, "W1 0.45 between (0.1, 0.055) and (0.5, 0.045)");
+        assertEquals(-0.00025, p0.penaltyAtLevel(), 1e-12);
+
+        List<Row> table = LocalSpark.get().read().parquet(out + "/penalties").orderBy("mode", "lambda").collectAsList();
+        assertEquals(3, table.size());
+        assertEquals(0.003, table.get(0).<Double>getAs("penalty_at_level"), 1e-12);
+        assertTrue(table.get(1).isNullAt(table.get(1).fieldIndex("penalty_at_level")));
+        assertEquals(9, LocalSpark.get().read().parquet(out + "/curves").count());
+
+        String html = Files.readString(Path.of(r.html()));
+        assertTrue(html.contains("data:image/png;base64,") && html.contains("Penalties of universal decoders") && html.contains("0.00300"));
+        try (Stream<Path> figs = Files.list(dir.resolve("report/figures"))) {
+            List<Path> fs = figs.filter(p -> p.toString().endsWith(".png") || p.toString().endsWith(".svg")).toList();
+            assertEquals(6, fs.size(), "rdc: trade-off + accuracy, rdp: trade-off; PNG and SVG each");
+            for (Path f : fs) assertTrue(Files.size(f) > 1000, f + " is not empty");
+        }
+    }
+}
