@@ -48,9 +48,7 @@ public final class SharedEncoderJob {
         List<EpochMetrics> history = new ArrayList<>();
         String runId = p.runId();
         try {
-            for (String f : failPoints) {
-                if (p.matches(f)) throw new IllegalStateException("fault injected at " + f + " (sweep.fault-injection.fail-points)");
-            }
+            p.failIfInjected(failPoints);
             CompressionConfig c = p.compressionConfig();
             boolean rdp = c.objective() == Objective.RDP;
             ComputationGraph net = CompressionModel.create(c, classifier, false);

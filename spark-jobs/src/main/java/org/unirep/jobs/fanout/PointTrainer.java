@@ -34,9 +34,7 @@ public final class PointTrainer {
         long start = System.currentTimeMillis();
         String runId = p.runId();
         try {
-            for (String f : failPoints) {
-                if (p.matches(f)) throw new IllegalStateException("fault injected at " + f + " (sweep.fault-injection.fail-points)");
-            }
+            p.failIfInjected(failPoints);
             CompressionConfig c = p.compressionConfig();
             ComputationGraph net = CompressionModel.create(c, classifier, p.universal());
             ModelStore store = new ModelStore(files);

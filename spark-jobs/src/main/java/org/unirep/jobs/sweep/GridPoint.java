@@ -82,6 +82,13 @@ public record GridPoint(String stage, String kind, Objective mode, String datase
                 lambda, seed);
     }
 
+    /** Throws if one of the sweep's fault-injection points names this point. */
+    public void failIfInjected(java.util.List<String> failPoints) {
+        for (String f : failPoints) {
+            if (matches(f)) throw new IllegalStateException("fault injected at " + f + " (sweep.fault-injection.fail-points)");
+        }
+    }
+
     /** The key fault injection matches: kind:mode:lambda ("encoder" for stage 1). */
     public boolean matches(String failPoint) {
         String[] p = failPoint.split(":");

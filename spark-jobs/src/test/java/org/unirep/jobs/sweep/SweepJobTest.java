@@ -262,5 +262,4 @@ class SweepJobTest {
         }
     }
 
-    static List<String> list(String... a) { return new ArrayList<>(List.of(a)); }
 }
