@@ -10,44 +10,13 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.unirep.compression.EpochMetrics;
-import org.unirep.io.HadoopFiles;
-import org.unirep.jobs.results.ResultsLayout;
-import org.unirep.jobs.results.ResultsWriter;
-import org.unirep.jobs.results.RunRecord;
 import org.unirep.spark.LocalSpark;
 
 /** The report on a fixed results fixture: curve and penalty values worked out by hand. */
 class ReportJobTest {
-    static final double R = 3 * Math.log(3) / Math.log(2);
-    int n;
-
-    RunRecord run(String stage, String kind, String mode, double lambda, long seed, String status, double mse, double ce, double w1) {
-        n++;
-        return new RunRecord("run" + n, "fx", 1, stage, kind, mode, "mnist", R, 3, 3, lambda, kind.equals("universal") ? 0.015 : lambda,
-                kind.equals("universal") ? "enc" : null, seed, 30, status, null, 0L, 1000L, "h", "cpu:1 thread", "/m/" + n, mse, ce,
-                0.9, w1, "{}", List.of(new EpochMetrics(30, "test", mse, ce, 0.9, w1)));
-    }
-
     @Test
     void curvesAndPenaltiesOnAFixture(@TempDir Path dir) throws IOException {
-        String results = dir.resolve("results").toString(), out = dir.resolve("report").toString();
-        ResultsWriter w = new ResultsWriter(HadoopFiles.local(), new ResultsLayout(results));
-        double nan = Double.NaN;
-        for (RunRecord r : List.of(
-                run("fanout", "end_to_end", "rdc", 0, 1, "ok", 0.044, 0.9, nan),
-                run("fanout", "end_to_end", "rdc", 0, 2, "ok", 0.046, 0.9, nan),
-                run("fanout", "end_to_end", "rdc", 0.0066, 1, "ok", 0.050, 0.3, nan),
-                run("fanout", "end_to_end", "rdc", 0.015, 1, "ok", 0.060, 0.1, nan),
-                run("encoder", "end_to_end", "rdc", 0.015, 1, "ok", 0.061, 0.1, nan),
-                run("fanout", "universal", "rdc", 0, 1, "ok", 0.058, 0.2, nan),
-                run("fanout", "universal", "rdc", 0.001, 1, "ok", 0.059, 0.05, nan),
-                run("fanout", "universal", "rdc", 0.0066, 1, "failed", nan, nan, nan),
-                run("fanout", "end_to_end", "rdp", 0, 1, "ok", 0.045, 2.3, 0.5),
-                run("fanout", "end_to_end", "rdp", 0.015, 1, "ok", 0.055, 2.3, 0.1),
-                run("fanout", "universal", "rdp", 0, 1, "ok", 0.046, 2.3, 0.45))) {
-            w.commit(r);
-        }
+        String results = ResultsFixture.write(dir), out = dir.resolve("report").toString();
         ReportJob.Result r = ReportJob.entryPoint(LocalSpark.get(), List.of(results), List.of(), out);
 
         assertEquals(9, r.curves().size(), "failed rows are left out; the stage-1 encoder is its own kind");
