@@ -30,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * {@link Notebook}.
  */
 public final class JavaKernel extends BaseKernel {
-    // Strong reference: java.util.logging forgets a logger's level once the logger is collected.
-    private static final java.util.logging.Logger PROTOCOL_LOG = java.util.logging.Logger.getLogger("io.github.spencerpark");
     private final JShell shell;
 
     public JavaKernel() {
@@ -177,7 +175,8 @@ public final class JavaKernel extends BaseKernel {
         // Logging set up now, while System.err is still the process's: Spark's log lines then go to
         // the Jupyter server's log rather than into the cells (the kernel replaces System.out/err).
         LoggerFactory.getLogger(JavaKernel.class).info("kernel starting on {}", connectionFile);
-        PROTOCOL_LOG.setLevel(java.util.logging.Level.WARNING);  // its INFO lines are one per socket bind
+        // The protocol library logs through java.util.logging at INFO, a line per socket and message.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
         JupyterConnection connection = new JupyterConnection(props);
         JavaKernel kernel = new JavaKernel();

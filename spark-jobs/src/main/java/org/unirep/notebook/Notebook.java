@@ -15,6 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.unirep.jobs.report.ReportJob;
 import org.unirep.spark.SparkSessions;
 
 /**
@@ -88,6 +89,18 @@ public final class Notebook {
             statements++;
         }
         if (statements == 0) throw new IllegalArgumentException(file + ": no SQL statement in it");
+    }
+
+    /**
+     * Runs {@code unirep report} on a results root into a scratch directory and registers its tables as
+     * the views {@code report_curves} and {@code report_penalties}, for comparison with a notebook's SQL.
+     */
+    public static ReportJob.Result report(String root) throws IOException {
+        String scratch = Files.createTempDirectory("unirep-notebook-report").toString();
+        ReportJob.Result r = ReportJob.entryPoint(spark(), List.of(root), List.of(), scratch);
+        spark().read().parquet(scratch + "/curves").createOrReplaceTempView("report_curves");
+        spark().read().parquet(scratch + "/penalties").createOrReplaceTempView("report_penalties");
+        return r;
     }
 
     /** Shows up to 50 rows of a query result as a table. */
