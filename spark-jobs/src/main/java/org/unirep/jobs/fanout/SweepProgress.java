@@ -35,8 +35,6 @@ public final class SweepProgress {
                 label, r.status(), String.format("%.0f", r.seconds()), fmt(Math.round(elapsed)), fmt(left));
     }
 
-    public synchronized int done() { return done; }
-
     static String fmt(long seconds) {
         Duration d = Duration.ofSeconds(seconds);
         return d.toHours() > 0 ? String.format("%dh%02dm", d.toHours(), d.toMinutesPart())

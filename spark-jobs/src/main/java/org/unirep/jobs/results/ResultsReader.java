@@ -14,7 +14,7 @@ import org.unirep.io.HadoopFiles;
 public final class ResultsReader {
     private ResultsReader() {}
 
-    public record Attempt(String runId, int attempt, String status, String modelPath) {}
+    public record Attempt(String runId, int attempt, String status) {}
 
     /** Every committed attempt of the sweep, by run id. */
     public static Map<String, List<Attempt>> attempts(SparkSession spark, HadoopFiles files, ResultsLayout layout, String sweepId)
@@ -22,27 +22,17 @@ public final class ResultsReader {
         Map<String, List<Attempt>> out = new HashMap<>();
         Dataset<Row> runs = runs(spark, files, layout, sweepId);
         if (runs == null) return out;
-        for (Row r : runs.select("run_id", "attempt", "status", "model_path").collectAsList()) {
-            out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Attempt(r.getString(0), r.getInt(1), r.getString(2),
-                    r.isNullAt(3) ? null : r.getString(3)));
+        for (Row r : runs.select("run_id", "attempt", "status").collectAsList()) {
+            out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Attempt(r.getString(0), r.getInt(1), r.getString(2)));
         }
         return out;
     }
 
     /** The sweep's runs rows, or null if it has none yet. */
-    public static Dataset<Row> runs(SparkSession spark, HadoopFiles files, ResultsLayout layout, String sweepId) throws IOException {
-        return table(spark, files, layout, ResultsLayout.RUNS, sweepId);
-    }
-
-    public static Dataset<Row> metrics(SparkSession spark, HadoopFiles files, ResultsLayout layout, String sweepId) throws IOException {
-        return table(spark, files, layout, ResultsLayout.METRICS, sweepId);
-    }
-
-    private static Dataset<Row> table(SparkSession spark, HadoopFiles files, ResultsLayout layout, String table, String sweepId)
-            throws IOException {
-        String dir = layout.partition(table, sweepId);
+    private static Dataset<Row> runs(SparkSession spark, HadoopFiles files, ResultsLayout layout, String sweepId) throws IOException {
+        String dir = layout.partition(ResultsLayout.RUNS, sweepId);
         if (!files.exists(dir) || files.list(dir).length == 0) return null;
-        return spark.read().option("basePath", layout.table(table)).parquet(dir);
+        return spark.read().option("basePath", layout.table(ResultsLayout.RUNS)).parquet(dir);
     }
 
     /** The status in a committed runs file, or null if that attempt has no row (read without Spark). */

@@ -104,7 +104,7 @@ public final class SweepJob {
                 if (!RunRecord.FAILED.equals(r.status())) break;
             }
             attempts.computeIfAbsent(enc.runId(), k -> new ArrayList<>()).add(new ResultsReader.Attempt(enc.runId(), r.attempt(),
-                    r.status(), r.modelPath()));
+                    r.status()));
         }
 
         // Stage 2: the fan-out. Universal points wait for an ok encoder.
