@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.io.File;
@@ -109,7 +110,7 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
             String key = "rates[" + i + "]";
             Object v = rateValues.get(i).unwrapped();
             if (!(v instanceof List<?> pair) || pair.size() != 2 || !(pair.get(0) instanceof Integer d) || !(pair.get(1) instanceof Integer l)) {
-                throw r.error(key, rateValues.get(i).render(com.typesafe.config.ConfigRenderOptions.concise()), "a [dim, levels] pair of integers");
+                throw r.error(key, shown(rateValues.get(i)), "a [dim, levels] pair of integers");
             }
             if (d < 1) r.fail(key, v.toString(), "dim >= 1");
             if (l < 2) r.fail(key, v.toString(), "levels L >= 2");
@@ -122,9 +123,9 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
         List<Long> seeds = new ArrayList<>();
         for (ConfigValue v : r.list("seeds")) {
             if (!(v.unwrapped() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-                throw r.error("seeds", v.render(com.typesafe.config.ConfigRenderOptions.concise()), "integers");
+                throw r.error("seeds", shown(v), "integers");
             }
-            if (seeds.contains(n.longValue())) r.fail("seeds", v.render(com.typesafe.config.ConfigRenderOptions.concise()), "each seed once");
+            if (seeds.contains(n.longValue())) r.fail("seeds", shown(v), "each seed once");
             seeds.add(n.longValue());
         }
         if (seeds.isEmpty()) r.fail("seeds", "[]", "at least one seed");
@@ -147,6 +148,11 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
                 r.atLeast("train-examples", 0), r.atLeast("test-examples", 0), opt, r.atLeast("encoder.workers", 0),
                 r.atLeast("encoder.averaging-frequency", 1), grids, r.atLeast("retries", 0), r.atLeast("parallelism", 0),
                 List.copyOf(failPoints), source);
+    }
+
+    /** A value as the user wrote it (HOCON, one line), for error messages. */
+    private static String shown(ConfigValue v) {
+        return v.render(ConfigRenderOptions.concise());
     }
 
     private static void rejectUnknownKeys(Config user, Config defaults, String source) {
@@ -172,7 +178,7 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
 
         String string(String key) {
             if (c.getIsNull(key)) throw error(key, "null", "a value (this key is required)");
-            if (c.getValue(key).valueType() != ConfigValueType.STRING) throw error(key, c.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise()), "a string");
+            if (c.getValue(key).valueType() != ConfigValueType.STRING) throw error(key, shown(c.getValue(key)), "a string");
             String s = c.getString(key);
             if (s.isBlank()) throw error(key, "\"\"", "a non-empty string");
             return s;
@@ -180,7 +186,7 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
 
         List<? extends ConfigValue> list(String key) {
             if (c.getIsNull(key) || c.getValue(key).valueType() != ConfigValueType.LIST) {
-                throw error(key, c.getIsNull(key) ? "null" : c.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise()), "a list");
+                throw error(key, c.getIsNull(key) ? "null" : shown(c.getValue(key)), "a list");
             }
             return c.getList(key);
         }
@@ -188,7 +194,7 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
         List<String> stringList(String key) {
             List<String> out = new ArrayList<>();
             for (ConfigValue v : list(key)) {
-                if (v.valueType() != ConfigValueType.STRING) throw error(key, v.render(com.typesafe.config.ConfigRenderOptions.concise()), "a list of strings");
+                if (v.valueType() != ConfigValueType.STRING) throw error(key, shown(v), "a list of strings");
                 out.add((String) v.unwrapped());
             }
             return out;
@@ -198,31 +204,31 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
             try {
                 return c.getDouble(key);
             } catch (ConfigException e) {
-                throw error(key, c.getIsNull(key) ? "null" : c.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise()), "a number");
+                throw error(key, c.getIsNull(key) ? "null" : shown(c.getValue(key)), "a number");
             }
         }
 
         int atLeast(String key, int min) {
             double d = number(key);
-            if (d != Math.rint(d) || d < min || d > Integer.MAX_VALUE) throw error(key, c.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise()), "an integer >= " + min);
+            if (d != Math.rint(d) || d < min || d > Integer.MAX_VALUE) throw error(key, shown(c.getValue(key)), "an integer >= " + min);
             return (int) d;
         }
 
         double positive(String key) {
             double d = number(key);
-            if (!(d > 0) || Double.isInfinite(d)) throw error(key, c.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise()), "a finite number > 0");
+            if (!(d > 0) || Double.isInfinite(d)) throw error(key, shown(c.getValue(key)), "a finite number > 0");
             return d;
         }
 
         double unitInterval(String key) {
             double d = number(key);
-            if (!(d >= 0 && d < 1)) throw error(key, c.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise()), "a number in [0, 1)");
+            if (!(d >= 0 && d < 1)) throw error(key, shown(c.getValue(key)), "a number in [0, 1)");
             return d;
         }
 
         double lambda(String key) {
             double d = number(key);
-            if (!(d >= 0) || Double.isInfinite(d)) throw error(key, c.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise()), "a finite lambda >= 0");
+            if (!(d >= 0) || Double.isInfinite(d)) throw error(key, shown(c.getValue(key)), "a finite lambda >= 0");
             return d;
         }
 
@@ -232,9 +238,9 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
             for (int i = 0; i < vs.size(); i++) {
                 Object v = vs.get(i).unwrapped();
                 if (!(v instanceof Number n) || !(n.doubleValue() >= 0) || Double.isInfinite(n.doubleValue())) {
-                    throw error(key + "[" + i + "]", vs.get(i).render(com.typesafe.config.ConfigRenderOptions.concise()), "a finite lambda >= 0");
+                    throw error(key + "[" + i + "]", shown(vs.get(i)), "a finite lambda >= 0");
                 }
-                if (out.contains(n.doubleValue())) throw error(key + "[" + i + "]", vs.get(i).render(com.typesafe.config.ConfigRenderOptions.concise()), "each lambda once");
+                if (out.contains(n.doubleValue())) throw error(key + "[" + i + "]", shown(vs.get(i)), "each lambda once");
                 out.add(n.doubleValue());
             }
             return List.copyOf(out);
