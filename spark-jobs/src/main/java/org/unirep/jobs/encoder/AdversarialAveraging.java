@@ -17,6 +17,7 @@ import org.unirep.compression.CompressionTrainer;
 import org.unirep.compression.CriticGraph;
 import org.unirep.data.CompactMultiDataSetLoader;
 import org.unirep.io.HadoopFiles;
+import org.unirep.spark.TaskDevice;
 
 /**
  * Parameter averaging for RDP, whose critic is a SameDiff graph that DL4J's training master cannot
@@ -75,7 +76,7 @@ final class AdversarialAveraging {
 
     private static WorkerResult work(HadoopFiles files, byte[] generator, byte[] criticBytes, List<String> paths, long seed)
             throws IOException {
-        org.unirep.jobs.fanout.TaskDevice.bind();
+        TaskDevice.bind();
         org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seed); // the critic's interpolation weights
         ComputationGraph net = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(generator), true);
         CriticGraph critic = CriticGraph.fromBytes(criticBytes);

@@ -7,7 +7,7 @@ import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.unirep.compression.CompressionModel;
 import org.unirep.compression.DitheredQuantizer;
-import org.unirep.jobs.fanout.TaskDevice;
+import org.unirep.spark.TaskDevice;
 
 /**
  * Runs in DL4J's parameter-averaging workers before each minibatch: keys the quantiser's dither

@@ -23,6 +23,7 @@ import org.unirep.jobs.results.ResultsWriter;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.sweep.GridPoint;
+import org.unirep.spark.TaskDevice;
 
 /**
  * Stage 2: every point is its own Spark job of one task (so the Spark UI names it, and the driver

@@ -1,4 +1,4 @@
-package org.unirep.jobs.fanout;
+package org.unirep.spark;
 
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
