@@ -34,9 +34,10 @@ public final class RunRecords {
         for (EpochMetrics e : history) {
             Map<String, Object> h = new LinkedHashMap<>();
             h.put("epoch", e.epoch());
-            for (Map.Entry<String, Double> kv : Map.of("mse", e.mse(), "ce", e.ce(), "accuracy", e.accuracy(), "w1", e.w1()).entrySet()) {
-                if (Double.isFinite(kv.getValue())) h.put(kv.getKey(), kv.getValue());
-            }
+            // In a fixed order (Map.of's iteration order changes from JVM to JVM); unmeasured metrics left out.
+            String[] names = {"mse", "ce", "accuracy", "w1"};
+            double[] values = {e.mse(), e.ce(), e.accuracy(), e.w1()};
+            for (int i = 0; i < names.length; i++) if (Double.isFinite(values[i])) h.put(names[i], values[i]);
             hist.add(h);
         }
         m.put("test_metrics", hist);
