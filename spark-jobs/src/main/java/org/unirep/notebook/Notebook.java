@@ -15,6 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.report.ReportJob;
 import org.unirep.spark.SparkSessions;
 
@@ -61,10 +62,16 @@ public final class Notebook {
     }
 
     /** Registers the results root's runs and metrics tables as the views {@code runs} and {@code metrics}. */
-    public static void openResults(String root) {
+    public static void openResults(String root) throws IOException {
         SparkSession s = spark();
+        HadoopFiles files = HadoopFiles.of(s.sparkContext().hadoopConfiguration());
         for (String table : List.of("runs", "metrics")) {
-            s.read().parquet(root + "/" + table).createOrReplaceTempView(table);
+            String path = HadoopFiles.join(root, table);
+            if (!files.exists(path)) {
+                throw new IllegalArgumentException(path + " not found: " + root + " holds no sweep results (set UNIREP_RESULTS to a "
+                        + "sweep's results root before starting the kernel, or run bin/quickstart)");
+            }
+            s.read().parquet(path).createOrReplaceTempView(table);
         }
     }
 

@@ -75,6 +75,14 @@ class NotebooksTest {
     }
 
     @Test
+    void aRootWithoutTablesIsNamed(@TempDir Path empty) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Notebook.openResults(empty.toString()));
+        assertEquals(empty.resolve("runs") + " not found: " + empty + " holds no sweep results (set UNIREP_RESULTS to a sweep's "
+                + "results root before starting the kernel, or run bin/quickstart)", e.getMessage());
+    }
+
+    @Test
     void resultsTables() throws Exception {
         shown.clear();
         JavaKernel k = execute("01-results-tables.ipynb");
