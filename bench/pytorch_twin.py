@@ -1,138 +1,189 @@
 #!/usr/bin/env python3
-"""PyTorch twin of `unirep bench`: the same RDC model (REFERENCE.md), same batch sizes, on the
-same CPU, for a fair side-by-side. Needs Debian's python3-torch (run with /usr/bin/python3).
+"""PyTorch twin of `unirep bench`: the reference code's training loop (zhanggq96/uRDP train.py,
+models.py, utils.py, and its RDC fork) on the same models, batch sizes and CPU, printing the same
+lines, so `unirep bench --twin` can put both side by side. Needs Debian's python3-torch.
 
-    /usr/bin/python3 bench/pytorch_twin.py [--steps 20]
+    /usr/bin/python3 bench/pytorch_twin.py [--threads 1,2] [--batches 40]
+
+Loop, as in the reference: minibatch i is a critic step when i % 2 != 1 (encoder and decoder
+frozen, WGAN-GP loss, critic Adam) and a generator step otherwise (critic frozen, encoder and
+decoder Adam on MSE - lambda * mean D(x^) for RDP, MSE + lambda * CE(c(x^), y) for RDC); a fresh
+dither for every forward pass. Evaluation: eval mode, no grad, batches of 500: reconstruction,
+critic on x and x^, classifier on x^.
 """
 import argparse
 import os
 import time
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+TRAIN_IMAGES, TEST_IMAGES, BATCH, EVAL_BATCH = 60000, 10000, 64, 500
 
-def block(i, o):
-    return [nn.Linear(i, o), nn.BatchNorm1d(o), nn.LeakyReLU(0.01)]
+
+def uniform_noise(size, alpha):
+    return torch.rand(*size) * alpha - alpha / 2
 
 
 class Quantizer(nn.Module):
-    """L levels in [-1,1], dither u shared by both sides, hard forward, soft-to-hard backward."""
+    """Nearest of L levels in [-1, 1] forward, soft-to-hard (softmax(-sigma |x - c|)) backward."""
 
     def __init__(self, levels, sigma=1.0):
         super().__init__()
         self.register_buffer("centers", torch.linspace(-1, 1, levels))
-        self.alpha = 2.0 / (levels - 1)
         self.sigma = sigma
 
-    def forward(self, y):
-        u = (torch.rand_like(y) - 0.5) * self.alpha
-        x = (y + u).unsqueeze(-1)
-        d = (x - self.centers).abs()
+    def forward(self, x):
+        d = (x.unsqueeze(-1) - self.centers).abs()
         soft = (F.softmax(-self.sigma * d, dim=-1) * self.centers).sum(-1)
         hard = self.centers[d.argmin(-1)]
-        return soft + (hard - soft).detach() - u
+        return soft + (hard - soft).detach()
 
 
-class Model(nn.Module):
+def block(i, o):
+    return [nn.Linear(i, o), nn.BatchNorm1d(o), nn.LeakyReLU()]
+
+
+class Encoder(nn.Module):
     def __init__(self, dim=3, levels=3):
         super().__init__()
-        self.enc = nn.Sequential(*block(784, 512), *block(512, 256), *block(256, 128), *block(128, 128),
-                                 nn.Linear(128, dim), nn.BatchNorm1d(dim), nn.Tanh())
+        self.main = nn.Sequential(*block(784, 512), *block(512, 256), *block(256, 128), *block(128, 128),
+                                  nn.Linear(128, dim), nn.BatchNorm1d(dim), nn.Tanh())
         self.q = Quantizer(levels)
-        self.dec_fc = nn.Sequential(*block(dim, 128), *block(128, 512))
-        self.dec_conv = nn.Sequential(
-            nn.ConvTranspose2d(32, 64, 5, 2), nn.BatchNorm2d(64), nn.LeakyReLU(0.01),
-            nn.ConvTranspose2d(64, 128, 5, 2), nn.BatchNorm2d(128), nn.LeakyReLU(0.01),
+        self.alpha = 2.0 / (levels - 1)
+
+    def forward(self, x, u):
+        return self.q(self.main(x.view(-1, 784)) + u)
+
+
+class Decoder(nn.Module):
+    def __init__(self, dim=3):
+        super().__init__()
+        self.expand = nn.Sequential(*block(dim, 128), *block(128, 512))
+        self.deconvolve = nn.Sequential(
+            nn.ConvTranspose2d(32, 64, 5, 2), nn.BatchNorm2d(64), nn.LeakyReLU(),
+            nn.ConvTranspose2d(64, 128, 5, 2), nn.BatchNorm2d(128), nn.LeakyReLU(),
             nn.ConvTranspose2d(128, 1, 4, 1), nn.Sigmoid())
 
+    def forward(self, z, u):
+        return self.deconvolve(self.expand(z - u).view(-1, 32, 4, 4))
+
+
+class Critic(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.main = nn.Sequential(nn.Conv2d(1, 64, 5, 2, 2), nn.LeakyReLU(), nn.Conv2d(64, 128, 5, 2, 2), nn.LeakyReLU(),
+                                  nn.Conv2d(128, 256, 5, 2, 2), nn.LeakyReLU())
+        self.fc = nn.Linear(4096, 1)
+
     def forward(self, x):
-        z = self.q(self.enc(x))
-        return self.dec_conv(self.dec_fc(z).view(-1, 32, 4, 4))
+        return self.fc(self.main(x).view(-1, 4096))
 
 
-classifier = nn.Sequential(nn.Conv2d(1, 10, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(10, 10, 5), nn.ReLU(),
-                           nn.MaxPool2d(2), nn.Flatten(), nn.Linear(160, 100), nn.ReLU(), nn.Linear(100, 10))
-for p in classifier.parameters():
-    p.requires_grad_(False)
+def classifier_net():
+    c = nn.Sequential(nn.Conv2d(1, 10, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(10, 10, 5), nn.ReLU(),
+                      nn.MaxPool2d(2), nn.Flatten(), nn.Linear(160, 100), nn.ReLU(), nn.Linear(100, 10))
+    for p in c.parameters():
+        p.requires_grad_(False)
+    return c
 
 
-def bench(threads, steps):
-    torch.set_num_threads(threads)
+def set_requires_grad(module, flag):
+    for p in module.parameters():
+        p.requires_grad = flag
+
+
+def gradient_penalty(critic, real, fake):
+    a = torch.FloatTensor(np.random.random((real.size(0), 1, 1, 1)))
+    mixed = (a * real + (1 - a) * fake).requires_grad_(True)
+    d = critic(mixed)
+    g, = torch.autograd.grad(outputs=d, inputs=mixed, grad_outputs=torch.ones(real.size(0), 1),
+                             create_graph=True, retain_graph=True, only_inputs=True)
+    return ((g.view(g.size(0), -1).norm(2, dim=1) - 1) ** 2).mean()
+
+
+def train(mode, batches, warmup, lam=0.01):
     torch.manual_seed(1)
-    m = Model()
-    opt = torch.optim.Adam(m.parameters(), lr=1e-2, betas=(0.5, 0.9))
-    x = torch.rand(64, 784)
-    s = torch.full((64,), 3, dtype=torch.long)
+    np.random.seed(1)
+    enc, dec, critic, clf = Encoder(), Decoder(), Critic(), classifier_net()
+    opt_e = torch.optim.Adam(enc.parameters(), lr=1e-2, betas=(0.5, 0.9))
+    opt_g = torch.optim.Adam(dec.parameters(), lr=1e-2, betas=(0.5, 0.9))
+    opt_d = torch.optim.Adam(critic.parameters(), lr=2e-4, betas=(0.5, 0.9))
+    x = torch.rand(BATCH, 1, 28, 28)
+    s = torch.full((BATCH,), 3, dtype=torch.long)
 
-    def step():
-        xh = m(x)
-        loss = F.mse_loss(xh.view(64, -1), x) + 0.01 * F.cross_entropy(classifier(xh), s)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+    def step(i):
+        if i % 2 != 1:
+            set_requires_grad(critic, True)
+            set_requires_grad(enc, False)
+            set_requires_grad(dec, False)
+            opt_d.zero_grad()
+            u = uniform_noise([BATCH, 3], enc.alpha)
+            xr = dec(enc(x, u), u)
+            loss = -critic(x).mean() + critic(xr).mean() + 10 * gradient_penalty(critic, x.data, xr.data)
+            loss.backward()
+            opt_d.step()
+        else:
+            set_requires_grad(critic, False)
+            set_requires_grad(enc, True)
+            set_requires_grad(dec, True)
+            opt_e.zero_grad()
+            opt_g.zero_grad()
+            u = uniform_noise([BATCH, 3], enc.alpha)
+            xr = dec(enc(x, u), u)
+            second = -critic(xr).mean() if mode == "rdp" else F.cross_entropy(clf(xr), s)
+            loss = F.mse_loss(x, xr) + lam * second
+            loss.backward()
+            opt_g.step()
+            opt_e.step()
 
-    for _ in range(5):
-        step()
+    for i in range(warmup):
+        step(i)
     t = time.perf_counter()
-    for _ in range(steps):
-        step()
-    train = 64 * steps / (time.perf_counter() - t)
-    m.eval()
-    xe = torch.rand(500, 784)
+    for i in range(batches):
+        step(warmup + i)
+    return BATCH * batches / (time.perf_counter() - t), (enc, dec, critic, clf)
+
+
+def evaluate(models, batches):
+    enc, dec, critic, clf = models
+    for m in models:
+        m.eval()
+    x = torch.rand(EVAL_BATCH, 1, 28, 28)
+    s = torch.full((EVAL_BATCH,), 3, dtype=torch.long)
+
+    def one():
+        u = uniform_noise([EVAL_BATCH, 3], enc.alpha)
+        xr = dec(enc(x, u), u)
+        return F.mse_loss(x, xr), critic(x).mean() - critic(xr).mean(), F.cross_entropy(clf(xr), s)
+
     with torch.no_grad():
-        classifier(m(xe))
-        n = max(2, steps // 8)
+        one()
         t = time.perf_counter()
-        for _ in range(n):
-            classifier(m(xe))
-        ev = 500 * n / (time.perf_counter() - t)
-    print(f"{'train step rdc (end-to-end)':<28} {threads:7d} {64:6d} {train:12.1f}")
-    print(f"{'evaluation rdc':<28} {threads:7d} {500:6d} {ev:12.1f}")
-    print(f"{'train step rdp (end-to-end)':<28} {threads:7d} {64:6d} {bench_rdp(max(3, steps // 3)):12.1f}")
+        for _ in range(batches):
+            one()
+        return EVAL_BATCH * batches / (time.perf_counter() - t)
 
 
-def bench_rdp(steps):
-    """One WGAN-GP critic step (gradient penalty 10, autograd double backward) + one generator step."""
-    torch.manual_seed(1)
-    m = Model()
-    critic = nn.Sequential(nn.Conv2d(1, 64, 5, 2, 2), nn.LeakyReLU(0.01), nn.Conv2d(64, 128, 5, 2, 2), nn.LeakyReLU(0.01),
-                           nn.Conv2d(128, 256, 5, 2, 2), nn.LeakyReLU(0.01), nn.Flatten(), nn.Linear(4096, 1))
-    opt_g = torch.optim.Adam(m.parameters(), lr=1e-2, betas=(0.5, 0.9))
-    opt_c = torch.optim.Adam(critic.parameters(), lr=2e-4, betas=(0.5, 0.9))
-    x = torch.rand(64, 784)
-    x4 = x.view(64, 1, 28, 28)
-
-    def step():
-        xh = m(x)
-        eps = torch.rand(64, 1, 1, 1)
-        mixed = (eps * x4 + (1 - eps) * xh.detach()).requires_grad_(True)
-        g, = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
-        gp = ((g.flatten(1).norm(dim=1) - 1) ** 2).mean()
-        loss_c = critic(xh.detach()).mean() - critic(x4).mean() + 10 * gp
-        opt_c.zero_grad()
-        loss_c.backward()
-        opt_c.step()
-        loss_g = F.mse_loss(xh.view(64, -1), x) - 0.01 * critic(xh).mean()
-        opt_g.zero_grad()
-        loss_g.backward()
-        opt_g.step()
-
-    for _ in range(2):
-        step()
-    t = time.perf_counter()
-    for _ in range(steps):
-        step()
-    return 64 * steps / (time.perf_counter() - t)
+def line(what, threads, batch, ips):
+    epoch = (TEST_IMAGES if what.startswith("evaluation") else TRAIN_IMAGES) / ips
+    return f"{what:<30} {threads:7d} {batch:6d} {ips:10.1f} {epoch:10.1f}"
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=30)
+    ap.add_argument("--batches", type=int, default=40)
+    ap.add_argument("--warmup", type=int, default=4)
     ap.add_argument("--threads", default=f"1,{os.cpu_count()}")
     a = ap.parse_args()
     print(f"PyTorch {torch.__version__}")
-    print(f"{'what':<28} {'threads':>7} {'batch':>6} {'images/s':>12}")
+    print(f"{'what':<30} {'threads':>7} {'batch':>6} {'images/s':>10} {'s/epoch':>10}")
     for t in [int(v) for v in a.threads.split(",")]:
-        bench(t, a.steps)
+        torch.set_num_threads(t)
+        for mode in ("rdc", "rdp"):
+            ips, models = train(mode, a.batches, a.warmup)
+            print(line(f"train {mode} (critic+generator)", t, BATCH, ips), flush=True)
+            if mode == "rdc":
+                print(line("evaluation rdc", t, EVAL_BATCH, evaluate(models, max(2, a.batches // 8))), flush=True)

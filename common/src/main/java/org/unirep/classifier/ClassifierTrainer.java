@@ -1,8 +1,6 @@
 package org.unirep.classifier;
 
-import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unirep.data.LabeledImages;
@@ -17,8 +15,10 @@ public final class ClassifierTrainer {
     public static MultiLayerNetwork train(LabeledImages train, ClassifierConfig c) {
         MultiLayerNetwork net = ClassifierNet.create(c);
         for (int epoch = 0; epoch < c.epochs(); epoch++) {
-            List<DataSet> batches = Minibatches.batches(train, Minibatches.permutation(train.count(), c.seed() + epoch), c.batchSize());
-            for (DataSet b : batches) net.fit(b);
+            int[] order = Minibatches.permutation(train.count(), c.seed() + epoch);
+            for (int from = 0; from < order.length; from += c.batchSize()) {
+                net.fit(Minibatches.batch(train, order, from, Math.min(order.length, from + c.batchSize())));
+            }
             log.info("classifier epoch {}/{}: loss {}", epoch + 1, c.epochs(), net.score());
         }
         return net;

@@ -2,8 +2,8 @@ package org.unirep.compression;
 
 /**
  * One trained compression model's settings (REFERENCE.md defaults): Adam with betas (0.5, 0.9),
- * encoder/decoder lr 1e-2, critic lr 2e-4, batch 64, 30 epochs, lr x1 before epoch 20, x1/5 for
- * epochs 20-39, x1/50 after; soft-to-hard sigma 1.
+ * encoder/decoder lr 1e-2, critic lr 2e-4, batch 64, 30 epochs; soft-to-hard sigma 1. The per-epoch
+ * schedule applied to these is org.unirep.training.Schedule.
  */
 public record CompressionConfig(Objective objective, int dim, int levels, double lambda, long seed, int epochs,
                                 int batchSize, double learningRate, double criticLearningRate, double beta1,
@@ -30,11 +30,6 @@ public record CompressionConfig(Objective objective, int dim, int levels, double
 
     /** R = dim * log2(L) bits per image. */
     public double rateBits() { return dim * Math.log(levels) / Math.log(2); }
-
-    /** The reference schedule: x1 before epoch 20, x1/5 for 20-39, x1/50 after. */
-    public static double lrFactor(int epoch) {
-        return epoch < 20 ? 1.0 : epoch < 40 ? 0.2 : 0.02;
-    }
 
     public CompressionConfig withObjective(Objective o) {
         return new CompressionConfig(o, dim, levels, lambda, seed, epochs, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);

@@ -1,12 +1,12 @@
 package org.unirep.compression;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -26,29 +26,29 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
-import org.nd4j.linalg.schedule.MapSchedule;
-import org.nd4j.linalg.schedule.ScheduleType;
 import org.unirep.data.DatasetName;
-import org.unirep.nn.TorchDefaultInit;
+import org.unirep.nn.TorchInit;
 
 /**
  * The compression model of Nguyen (2025), "Universal Representations for Classification-enhanced
  * Lossy Compression" (arXiv 2504.13191), on the MNIST setup of Zhang et al. (NeurIPS 2021):
  * <pre>
  *   x [784] -> enc: 4 x (fc + BN + LeakyReLU) 512,256,128,128 -> fc(dim) + BN + tanh = y
- *           -> quantizer: z = Q(y + u), out z - u      (R = dim * log2 L bits; u shared dither)
+ *   u [dim] (input: the shared dither) -> quantizer: z = Q(y + u), out z - u   (R = dim * log2 L bits)
  *           -> dec: fc 128, fc 512 (+BN+LReLU) -> [32,4,4] -> deconv5/2 64 -> deconv5/2 128 -> deconv4/1 1 + sigmoid = x^
  *   RDC:  x^ -> frozen classifier c -> CE(S, c(x^))          loss = MSE(x, x^) + lambda_c * CE
  *   RDP:  x^ -> frozen copy of the critic D (CriticGraph)     loss = MSE(x, x^) - lambda_p * mean D(x^)
  * </pre>
  * MSE is the per-pixel mean (DL4J's LossMSE on [n,784]) and CE the per-sample mean in nats, so
- * lambda means what it means in the reference. Outputs: "recon" (x^ flattened) and, for RDC,
+ * lambda means what it means in the reference. Inputs: "x" (pixels in [0,1]) and "u" (the dither,
+ * U[-alpha/2, alpha/2), drawn by the caller per step: see org.unirep.training.Seeds). Outputs: "recon" (x^ flattened) and, for RDC,
  * "clf" (class probabilities). A universal model freezes the encoder layers, BatchNorm included:
  * unlike the reference (which leaves the frozen encoder's BatchNorm in training mode), its
  * statistics stay those of the end-to-end model, so the shared representation is exactly fixed.
  */
 public final class CompressionModel {
     public static final String INPUT = "x";
+    public static final String DITHER = "u";
     public static final String QUANTIZER = "quantizer";
     public static final String RECON = "recon";
     public static final String CLASSIFIER_OUT = "clf";
@@ -66,20 +66,15 @@ public final class CompressionModel {
     private CompressionModel() {}
 
     public static ComputationGraphConfiguration configuration(CompressionConfig c, boolean frozenEncoder) {
-        Map<Integer, Double> lr = new HashMap<>();
-        lr.put(0, c.learningRate());
-        lr.put(20, c.learningRate() * CompressionConfig.lrFactor(20));
-        lr.put(40, c.learningRate() * CompressionConfig.lrFactor(40));
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(c.seed())
                 .dataType(DataType.FLOAT)
-                .weightInit(new TorchDefaultInit())
-                .updater(Adam.builder().learningRateSchedule(new MapSchedule(ScheduleType.EPOCH, lr))
-                        .beta1(c.beta1()).beta2(c.beta2()).epsilon(1e-8).build())
+                // The training loop sets the epoch's rate (org.unirep.training.Schedule) on all three optimisers.
+                .updater(Adam.builder().learningRate(c.learningRate()).beta1(c.beta1()).beta2(c.beta2()).epsilon(1e-8).build())
                 .convolutionMode(ConvolutionMode.Truncate)
                 .graphBuilder()
-                .addInputs(INPUT)
-                .setInputTypes(InputType.feedForward(DatasetName.PIXELS));
+                .addInputs(INPUT, DITHER)
+                .setInputTypes(InputType.feedForward(DatasetName.PIXELS), InputType.feedForward(c.dim()));
 
         String prev = INPUT;
         for (int i = 0; i < ENCODER_WIDTHS.length; i++) {
@@ -88,9 +83,12 @@ public final class CompressionModel {
         }
         prev = block(g, "latent", new DenseLayer.Builder().nOut(c.dim()).activation(Activation.IDENTITY).build(),
                 Activation.TANH, prev, frozenEncoder);
-        g.addLayer(QUANTIZER, new ActivationLayer.Builder().activation(new DitheredQuantizer(c.levels(), c.sigma(), c.seed())).build(), prev);
+        // z - u with z = Q(y + u): the dither is an explicit input, the quantiser a pure function.
+        g.addVertex("dithered", new ElementWiseVertex(ElementWiseVertex.Op.Add), prev, DITHER);
+        g.addLayer(QUANTIZER, new ActivationLayer.Builder().activation(new SoftToHardQuantizer(c.levels(), c.sigma())).build(), "dithered");
+        g.addVertex("received", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), QUANTIZER, DITHER);
 
-        prev = block(g, "dec1", new DenseLayer.Builder().nOut(128).activation(Activation.IDENTITY).build(), Activation.LEAKYRELU, QUANTIZER, false);
+        prev = block(g, "dec1", new DenseLayer.Builder().nOut(128).activation(Activation.IDENTITY).build(), Activation.LEAKYRELU, "received", false);
         prev = block(g, "dec2", new DenseLayer.Builder().nOut(512).activation(Activation.IDENTITY).build(), Activation.LEAKYRELU, prev, false);
         g.inputPreProcessor("dec3", new FeedForwardToCnnPreProcessor(4, 4, 32));
         prev = block(g, "dec3", deconv(64, 5, 2), Activation.LEAKYRELU, prev, false);
@@ -134,6 +132,7 @@ public final class CompressionModel {
         }
         ComputationGraph net = new ComputationGraph(configuration(c, frozenEncoder));
         net.init();
+        TorchInit.apply(net, c.seed());
         if (c.objective() == Objective.RDC) loadClassifier(net, classifier);
         return net;
     }
@@ -160,9 +159,44 @@ public final class CompressionModel {
         for (String name : ENCODER_LAYERS) copy(from.getLayer(name), to.getLayer(name));
     }
 
-    public static DitheredQuantizer quantizer(ComputationGraph net) {
+    public static SoftToHardQuantizer quantizer(ComputationGraph net) {
         org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(QUANTIZER).conf().getLayer();
-        return (DitheredQuantizer) ((ActivationLayer) conf).getActivationFn();
+        return (SoftToHardQuantizer) ((ActivationLayer) conf).getActivationFn();
+    }
+
+    /**
+     * Sets the weight of the generator's second term (lambda_c on CE, lambda_p on -mean D(x^)):
+     * the training loop changes it per epoch for the lambda = 0 anneal.
+     */
+    public static void setLambda(ComputationGraph net, double lambda) {
+        ScaledLoss loss = secondTerm(net);
+        loss.setWeight(lambda);
+    }
+
+    /**
+     * Sets Adam's learning rate of every trainable layer in place. DL4J's own setLearningRate
+     * rebuilds the updater state (and fails on a graph with frozen layers once trained); Adam reads
+     * its config on every step, so changing the config is enough and keeps the moments.
+     */
+    public static void setLearningRate(ComputationGraph net, double lr) {
+        for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
+            if (l.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b && b.getIUpdater() instanceof Adam a) {
+                a.setLearningRate(lr);
+            }
+        }
+    }
+
+    public static double lambda(ComputationGraph net) { return secondTerm(net).getWeight(); }
+
+    private static ScaledLoss secondTerm(ComputationGraph net) {
+        String out = net.getConfiguration().getNetworkOutputs().contains(CRITIC_OUT) ? CRITIC_OUT : CLASSIFIER_OUT;
+        return (ScaledLoss) ((LossLayer) net.getLayer(out).conf().getLayer()).getLossFn();
+    }
+
+    /** The latent size (the dither input's width). */
+    public static int dim(ComputationGraph net) {
+        org.deeplearning4j.nn.conf.layers.Layer l = net.getLayer("latent").conf().getLayer();
+        return (int) ((DenseLayer) (l instanceof FrozenLayer f ? f.getLayer() : l)).getNOut();
     }
 
     private static void copy(Layer from, Layer to) {

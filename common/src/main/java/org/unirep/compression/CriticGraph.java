@@ -27,7 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * weights, cropped to [p, p + H). SameDiff then differentiates the penalty like any other op graph
  * (checked against its own autodiff and finite differences in CriticGraphTest).
  *
- * <p>The critic fits on its own ({@link #fitStep}); the RDP generator step that uses it is still to come.
+ * <p>The critic fits on its own ({@link #fitStep}); the RDP generator graph holds a frozen copy
+ * (CompressionModel.loadCritic) refreshed after every critic step.
  */
 public final class CriticGraph {
     public static final String REAL = "x", FAKE = "xhat", EPS = "eps";
@@ -126,6 +127,22 @@ public final class CriticGraph {
                 .minimize(LOSS)
                 .build());
         return this;
+    }
+
+    /**
+     * Sets Adam's learning rate for the following steps (the epoch schedule: lr x 1, x 1/5, x 1/50).
+     * The updaters read their config on every step, so this takes effect at once.
+     */
+    public void setLearningRate(double lr) {
+        ((Adam) sd.getTrainingConfig().getUpdater()).setLearningRate(lr);
+    }
+
+    /** The learning rate the next critic step uses. */
+    public double learningRate() {
+        Map<String, org.nd4j.linalg.learning.GradientUpdater> u = sd.getUpdaterMap();
+        org.nd4j.linalg.learning.config.IUpdater conf = u == null || u.isEmpty() ? sd.getTrainingConfig().getUpdater()
+                : u.values().iterator().next().getConfig();
+        return conf.getLearningRate(0, 0);
     }
 
     /** One critic step on real images x, reconstructions xhat ([n,1,28,28]) and mixing weights eps ([n,1,1,1]). */

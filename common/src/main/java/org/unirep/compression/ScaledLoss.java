@@ -22,6 +22,9 @@ public class ScaledLoss implements ILossFunction {
 
     public double getWeight() { return weight; }
 
+    /** The training loop's per-epoch lambda (the lambda = 0 anneal); read on every step. */
+    public void setWeight(double weight) { this.weight = weight; }
+
     @Override
     public double computeScore(INDArray labels, INDArray preOutput, IActivation fn, INDArray mask, boolean average) {
         return weight * inner.computeScore(labels, preOutput, fn, mask, average);

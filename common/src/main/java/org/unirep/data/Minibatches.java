@@ -1,7 +1,5 @@
 package org.unirep.data;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -48,22 +46,18 @@ public final class Minibatches {
         return new DataSet(f, oneHot);
     }
 
-    /** Consecutive minibatches of {@code batch} items in the given order (last one may be smaller). */
-    public static List<DataSet> batches(LabeledImages data, int[] order, int batch) {
-        List<DataSet> out = new ArrayList<>();
+    /** Items order[from..to) as one float minibatch (the training loop cuts its epoch with this). */
+    public static DataSet batch(LabeledImages data, int[] order, int from, int to) {
         int p = data.pixelsPerImage();
-        for (int start = 0; start < order.length; start += batch) {
-            int n = Math.min(batch, order.length - start);
-            byte[] px = new byte[n * p];
-            byte[] lb = new byte[n];
-            for (int j = 0; j < n; j++) {
-                int i = order[start + j];
-                System.arraycopy(data.pixels(), i * p, px, j * p, p);
-                lb[j] = data.labels()[i];
-            }
-            out.add(widen(compact(px, lb, 0, n, p)));
+        int n = to - from;
+        byte[] px = new byte[n * p];
+        byte[] lb = new byte[n];
+        for (int j = 0; j < n; j++) {
+            int i = order[from + j];
+            System.arraycopy(data.pixels(), i * p, px, j * p, p);
+            lb[j] = data.labels()[i];
         }
-        return out;
+        return widen(compact(px, lb, 0, n, p));
     }
 
     /** A seeded permutation of [0, n): the same seed gives the same order on every JVM. */

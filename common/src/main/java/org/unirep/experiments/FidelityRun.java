@@ -10,14 +10,14 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unirep.compression.CompressionConfig;
-import org.unirep.compression.CompressionModel;
-import org.unirep.compression.CompressionTrainer;
 import org.unirep.compression.CriticGraph;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.compression.Objective;
 import org.unirep.data.LabeledImages;
 import org.unirep.io.HadoopFiles;
 import org.unirep.io.ModelStore;
+import org.unirep.training.Checkpoint;
+import org.unirep.training.TrainingRun;
 
 /**
  * The fidelity check of the compression models at one rate: for each mode, end-to-end models at
@@ -72,7 +72,7 @@ public final class FidelityRun {
                 baseCritic = lastCritic;
             }
             if (rows.get(rows.size() - 1).status().equals("ok")) {
-                // Universal RDP: the critic starts from the base model's and trains on.
+                // The universal model's critic starts from the base model's and trains on.
                 rows.add(train("universal", c.withLambda(0.0), encoderModel, baseCritic, encoderLambda, rows));
             }
         }
@@ -90,21 +90,16 @@ public final class FidelityRun {
         boolean universal = encoderFrom != null;
         String dir = HadoopFiles.join(out, c.objective().id() + "-" + kind + "-" + num(c.lambda()));
         ModelStore store = new ModelStore(files);
-        if (store.isComplete(dir) && store.metadata(dir).getString("status").equals("ok")
-                && store.metadata(dir).getInt("epochs") == c.epochs() && (c.objective() == Objective.RDC || files.exists(HadoopFiles.join(dir, "critic.sd")))) {
+        if (Checkpoint.isComplete(files, dir) && store.metadata(dir).getString("status").equals("ok")
+                && store.metadata(dir).getInt("epochs") == c.epochs()) {
             return resume(dir, kind, c, universal ? encoderLambda : c.lambda());
         }
-        ComputationGraph net = CompressionModel.create(c, classifier, universal);
-        if (universal) CompressionModel.copyEncoder(encoderFrom, net);
-        CriticGraph critic = null;
-        if (c.objective() == Objective.RDP) {
-            critic = (criticFrom != null ? criticFrom.copy() : CriticGraph.reference(c.seed() + 1))
-                    .trainWith(c.criticLearningRate(), c.beta1(), c.beta2());
-        }
+        TrainingRun run = universal ? TrainingRun.universal(c, classifier, encoderFrom, criticFrom) : TrainingRun.endToEnd(c, classifier);
         log.info("fidelity: training {} {} at lambda {} ({} of the runs done)", c.objective().id(), kind, c.lambda(), done.size());
-        CompressionTrainer.Result r = CompressionTrainer.train(net, c, train, test, critic, classifier, null);
+        TrainingRun.Result r = run.train(train, test, null);
+        ComputationGraph net = run.net();
         lastNet = net;
-        lastCritic = critic;
+        lastCritic = run.critic();
         List<EpochMetrics> tail = r.history().subList(Math.max(0, r.history().size() - 3), r.history().size());
         double encLambda = universal ? encoderLambda : c.lambda();
         Row row = new Row(c.objective(), kind, c.lambda(), encLambda, c.rateBits(), c.epochs(), r.status().name().toLowerCase(),
@@ -137,8 +132,7 @@ public final class FidelityRun {
         meta.put("test_metrics", hist);
         meta.put("train_loss", r.trainLoss());
         meta.put("seconds", Math.round(r.seconds() * 10) / 10.0);
-        store.save(dir, net, meta);
-        if (critic != null) critic.save(files, HadoopFiles.join(dir, "critic.sd"));
+        Checkpoint.save(files, dir, net, run.critic(), meta);
         log.info("fidelity: {}", row.csv());
         return row;
     }
@@ -147,8 +141,9 @@ public final class FidelityRun {
     private Row resume(String dir, String kind, CompressionConfig c, double encoderLambda) throws IOException {
         ModelStore store = new ModelStore(files);
         com.typesafe.config.Config meta = store.metadata(dir);
-        lastNet = store.loadGraph(dir);
-        lastCritic = c.objective() == Objective.RDP ? CriticGraph.load(files, HadoopFiles.join(dir, "critic.sd")) : null;
+        Checkpoint.Loaded done = Checkpoint.load(files, dir);
+        lastNet = done.net();
+        lastCritic = done.critic();
         List<? extends com.typesafe.config.Config> hist = meta.getConfigList("test_metrics");
         List<? extends com.typesafe.config.Config> tail = hist.subList(Math.max(0, hist.size() - 3), hist.size());
         java.util.function.Function<String, Double> avg = k -> tail.stream().filter(h -> h.hasPath(k))

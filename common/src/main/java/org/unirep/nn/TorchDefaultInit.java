@@ -11,10 +11,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public class TorchDefaultInit implements IWeightInit {
     @Override
     public INDArray init(double fanIn, double fanOut, long[] shape, char order, INDArray paramView) {
-        double bound = 1.0 / Math.sqrt(fanIn);
+        double bound = bound(fanIn);
         Nd4j.rand(paramView, Nd4j.getDistributions().createUniform(-bound, bound));
         return paramView.reshape(order, shape);
     }
+
+    /** U(-b, b) with b = 1/sqrt(fan_in): PyTorch's kaiming_uniform(a = sqrt(5)) and its bias init. */
+    public static double bound(double fanIn) { return 1.0 / Math.sqrt(fanIn); }
 
     @Override
     public boolean equals(Object o) { return o instanceof TorchDefaultInit; }

@@ -21,8 +21,7 @@ class RdpTrainingTest {
         CriticGraph critic = CriticGraph.reference(3L);
         CompressionModel.loadCritic(net, critic);
         INDArray x = Minibatches.toDataSet(TestData.test(), 0, 16).getFeatures();
-        CompressionModel.quantizer(net).setKey(0);
-        INDArray[] out = net.output(false, x);
+        INDArray[] out = net.output(false, x, org.unirep.training.Seeds.dither(new java.util.SplittableRandom(0), 16, 3, 1.0));
         assertArrayEquals(new long[] {16, 1}, out[1].shape());
         double dGraph = out[1].meanNumber().doubleValue();
         double dCritic = critic.evaluate(x.reshape(16, 1, 28, 28), out[0].reshape(16, 1, 28, 28), Nd4j.zeros(DataType.FLOAT, 16, 1, 1, 1),
@@ -32,18 +31,19 @@ class RdpTrainingTest {
     }
 
     @Test
-    void alternatingCriticAndGeneratorStepsTrainOnRealDigits() throws IOException {
+    void anRdpEpochAlternatesCriticAndGeneratorStepsOnRealDigits() throws IOException {
         LabeledImages train = TestData.train().head(1280), test = TestData.test().head(200);
-        CompressionConfig c = CompressionConfig.reference(Objective.RDP, 3, 3, 0.015, 4L).withEpochs(1);
-        ComputationGraph net = CompressionModel.create(c, null, false);
-        CriticGraph critic = CriticGraph.reference(5L).trainWith(c.criticLearningRate(), c.beta1(), c.beta2());
-        CompressionTrainer.Result r = CompressionTrainer.train(net, c, train, test, critic, null, null);
-        assertEquals(CompressionTrainer.Status.OK, r.status(), r.error());
-        assertEquals(20, r.steps());
-        assertTrue(r.last().mse() < 0.11, "test MSE after 20 steps " + r.last().mse()); // an untrained decoder gives ~0.2
+        org.unirep.training.TrainingRun run = org.unirep.training.TrainingRun.endToEnd(
+                CompressionConfig.reference(Objective.RDP, 3, 3, 0.015, 4L).withEpochs(1), null);
+        double mse0 = org.unirep.training.Evaluation.evaluate(run.net(), test, 0, run.critic(), null, run.seeds()).mse();
+        org.unirep.training.TrainingRun.Result r = run.train(train, test, null);
+        assertEquals(org.unirep.training.TrainingRun.Status.OK, r.status(), r.error());
+        assertEquals(10, r.criticSteps());
+        assertEquals(10, r.generatorSteps());
+        assertTrue(r.last().mse() < mse0 - 0.05, "test MSE " + mse0 + " -> " + r.last().mse() + " after 10 generator steps");
         // The graph's frozen critic is the critic as last trained.
-        INDArray w = critic.sameDiff().getVariable("conv2_w").getArr().permute(3, 2, 0, 1);
-        assertEquals(w, net.getLayer("crit_conv2").paramTable().get("W"));
+        INDArray w = run.critic().sameDiff().getVariable("conv2_w").getArr().permute(3, 2, 0, 1);
+        assertEquals(w, run.net().getLayer("crit_conv2").paramTable().get("W"));
         assertTrue(Double.isFinite(r.last().w1()), "W1 estimate " + r.last().w1());
         assertTrue(Double.isNaN(r.last().ce()), "no classifier given, no CE");
     }

@@ -1,26 +1,23 @@
 package org.unirep.jobs.fanout;
 
 import java.util.List;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unirep.compression.CompressionConfig;
-import org.unirep.compression.CompressionModel;
-import org.unirep.compression.CompressionTrainer;
-import org.unirep.compression.CriticGraph;
-import org.unirep.compression.Objective;
 import org.unirep.data.LabeledImages;
 import org.unirep.io.HadoopFiles;
-import org.unirep.io.ModelStore;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.sweep.GridPoint;
+import org.unirep.training.Checkpoint;
+import org.unirep.training.TrainingRun;
 
 /**
  * Trains one fan-out point in this JVM (inside a Spark task): a universal decoder on its frozen
- * shared encoder (RDP: critic started from the encoder model's), or an end-to-end baseline. Never
+ * shared encoder (critic started from the encoder model's), or an end-to-end baseline, through the one
+ * training loop ({@link TrainingRun}). Never
  * throws: an exception, an out-of-memory error or a NaN becomes a failed or diverged record.
  */
 public final class PointTrainer {
@@ -36,28 +33,23 @@ public final class PointTrainer {
         try {
             p.failIfInjected(failPoints);
             CompressionConfig c = p.compressionConfig();
-            ComputationGraph net = CompressionModel.create(c, classifier, p.universal());
-            ModelStore store = new ModelStore(files);
-            CriticGraph critic = null;
+            TrainingRun run;
             if (p.universal()) {
-                String enc = layout.model(p.encoderRunId());
-                CompressionModel.copyEncoder(store.loadGraph(enc), net);
-                if (c.objective() == Objective.RDP) critic = CriticGraph.load(files, HadoopFiles.join(enc, "critic.sd"));
-            } else if (c.objective() == Objective.RDP) {
-                critic = CriticGraph.reference(c.seed() + 1);
+                Checkpoint.Loaded enc = Checkpoint.load(files, layout.model(p.encoderRunId()));
+                run = TrainingRun.universal(c, classifier, enc.net(), enc.critic());
+            } else {
+                run = TrainingRun.endToEnd(c, classifier);
             }
-            if (critic != null) critic.trainWith(c.criticLearningRate(), c.beta1(), c.beta2());
             log.info("[{}] {} attempt {}: training on {} images", runId, p.label(), attempt, train.count());
-            CompressionTrainer.Result r = CompressionTrainer.train(net, c, train, test, critic, classifier,
-                    m -> log.info("[{}] {} epoch {}/{}: test mse {}, ce {}, acc {}", runId, p.label(), m.epoch(), c.epochs(),
-                            m.mse(), m.ce(), m.accuracy()));
+            TrainingRun.Result r = run.train(train, test,
+                    m -> log.info("[{}] {} epoch {}/{}: test mse {}, ce {}, acc {}, w1 {}", runId, p.label(), m.epoch(), c.epochs(),
+                            m.mse(), m.ce(), m.accuracy(), m.w1()));
             long end = System.currentTimeMillis();
-            if (r.status() == CompressionTrainer.Status.DIVERGED) {
+            if (r.status() == TrainingRun.Status.DIVERGED) {
                 return RunRecords.of(p, sweepId, attempt, RunRecord.DIVERGED, r.error(), start, end, device, null, r.history());
             }
             String dir = layout.model(runId);
-            store.save(dir, net, RunRecords.metadata(p, sweepId, RunRecord.OK, r.history(), r.seconds()));
-            if (critic != null) critic.save(files, HadoopFiles.join(dir, "critic.sd"));
+            Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunRecord.OK, r.history(), r.seconds()));
             return RunRecords.of(p, sweepId, attempt, RunRecord.OK, null, start, System.currentTimeMillis(), device,
                     files.qualify(dir), r.history());
         } catch (Throwable t) { // OutOfMemoryError included: one point fails, the sweep goes on

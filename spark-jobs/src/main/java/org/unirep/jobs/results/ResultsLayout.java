@@ -8,7 +8,7 @@ import org.unirep.io.HadoopFiles;
  * <pre>
  *   runs/sweep_id=ID/run-RUNID-aN.parquet       one row per trained model and attempt
  *   metrics/sweep_id=ID/run-RUNID-aN.parquet    its per-epoch test metrics
- *   models/RUNID/                               model.zip + metadata.json (+ critic.sd for rdp)
+ *   models/RUNID/                               model.zip + critic.sd + metadata.json
  *   _staging/ID/                                files being written (ignored by Parquet readers)
  * </pre>
  * Both tables are Hive-partitioned by sweep_id, so Spark, pyarrow or DuckDB read them whole.

@@ -63,6 +63,7 @@ public record GridPoint(String stage, String kind, Objective mode, String datase
         m.put("test_examples", testExamples);
         m.put("workers", workers);
         m.put("averaging_frequency", averagingFrequency);
+        m.put("training_loop", org.unirep.training.TrainingRun.LOOP_VERSION);
         return m;
     }
 

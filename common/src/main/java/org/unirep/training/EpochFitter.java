@@ -1,0 +1,14 @@
+package org.unirep.training;
+
+/**
+ * How one epoch of a {@link TrainingRun} is fitted: every minibatch of the epoch's order goes
+ * through {@link Steps#step} with its index in that order. {@link LocalEpochFitter} runs them in
+ * this thread; stage 1 of the sweep runs them on parameter-averaging workers.
+ */
+public interface EpochFitter {
+
+    /** What an epoch did: the mean generator loss over its generator steps and the step counts. */
+    record EpochStats(double generatorLoss, long criticSteps, long generatorSteps) {}
+
+    EpochStats fit(TrainingRun run, int epoch) throws Exception;
+}

@@ -1,0 +1,144 @@
+package org.unirep.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unirep.compression.CompressionConfig;
+import org.unirep.compression.CompressionModel;
+import org.unirep.compression.CriticGraph;
+import org.unirep.compression.EpochMetrics;
+import org.unirep.data.LabeledImages;
+
+/**
+ * One compression model's training, the only training loop of the project: built from its config
+ * (end-to-end, or universal on a frozen encoder with the critic started from the base model's),
+ * then {@link #train}: per epoch, the schedule ({@link Schedule}: learning rates of all three
+ * optimisers, lambda anneal), the epoch's steps ({@link EpochFitter}, by default in this thread),
+ * a divergence check, the test evaluation and the history. Checkpoints: {@link Checkpoint}.
+ */
+public final class TrainingRun {
+    private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
+
+    /**
+     * Names the loop's algorithm in run identities: results of an earlier loop (both steps on every
+     * minibatch, no critic in RDC, no anneal) are a different experiment and must not be resumed.
+     */
+    public static final String LOOP_VERSION = "reference-alternating-1";
+
+    public enum Status { OK, DIVERGED }
+
+    public record Result(Status status, String error, List<EpochMetrics> history, List<Double> trainLoss,
+                         long criticSteps, long generatorSteps, double seconds) {
+        public EpochMetrics last() { return history.isEmpty() ? null : history.get(history.size() - 1); }
+    }
+
+    private final CompressionConfig config;
+    private final ComputationGraph net;
+    private final CriticGraph critic;
+    private final MultiLayerNetwork classifier;
+    private final Seeds seeds;
+    private final Steps steps;
+
+    private TrainingRun(CompressionConfig config, ComputationGraph net, CriticGraph critic, MultiLayerNetwork classifier) {
+        this.config = config;
+        this.net = net;
+        this.critic = critic;
+        this.classifier = classifier;
+        this.seeds = new Seeds(config.seed());
+        this.steps = new Steps(net, critic, seeds, config.objective());
+    }
+
+    /** A new end-to-end model and critic. RDC needs the frozen classifier; for RDP it only measures CE. */
+    public static TrainingRun endToEnd(CompressionConfig c, MultiLayerNetwork classifier) {
+        ComputationGraph net = CompressionModel.create(c, classifier, false);
+        CriticGraph critic = CriticGraph.reference(new Seeds(c.seed()).critic());
+        return of(c, net, critic, classifier);
+    }
+
+    /** A new decoder on the frozen encoder of {@code base}; the critic starts as a copy of the base model's. */
+    public static TrainingRun universal(CompressionConfig c, MultiLayerNetwork classifier, ComputationGraph base, CriticGraph baseCritic) {
+        ComputationGraph net = CompressionModel.create(c, classifier, true);
+        CompressionModel.copyEncoder(base, net);
+        return of(c, net, baseCritic.copy(), classifier);
+    }
+
+    /** A run over existing networks (a checkpoint, or a parameter-averaging worker's copies). */
+    public static TrainingRun of(CompressionConfig c, ComputationGraph net, CriticGraph critic, MultiLayerNetwork classifier) {
+        if (critic.sameDiff().getTrainingConfig() == null) critic.trainWith(c.criticLearningRate(), c.beta1(), c.beta2());
+        if (c.objective() == org.unirep.compression.Objective.RDP) CompressionModel.loadCritic(net, critic);
+        return new TrainingRun(c, net, critic, classifier);
+    }
+
+    public CompressionConfig config() { return config; }
+
+    public ComputationGraph net() { return net; }
+
+    public CriticGraph critic() { return critic; }
+
+    public Seeds seeds() { return seeds; }
+
+    public Steps steps() { return steps; }
+
+    /** Sets epoch {@code epoch}'s learning rates (encoder/decoder and critic) and lambda. */
+    public void beginEpoch(int epoch) {
+        double f = Schedule.lrFactor(epoch);
+        CompressionModel.setLearningRate(net, config.learningRate() * f);
+        net.getConfiguration().setEpochCount(epoch);
+        critic.setLearningRate(config.criticLearningRate() * f);
+        CompressionModel.setLambda(net, Schedule.lambda(config.lambda(), epoch));
+    }
+
+    /** Trains all epochs in this thread on {@code train}. */
+    public Result train(LabeledImages train, LabeledImages test, Consumer<EpochMetrics> onEpoch) {
+        return train(new LocalEpochFitter(train), test, onEpoch);
+    }
+
+    /**
+     * Trains all epochs with {@code fitter}, evaluating on {@code test} after each (the split's
+     * label is "train" with NaN metrics when no test split is given). A NaN or infinite loss or
+     * test metric ends the run as DIVERGED; other exceptions propagate.
+     */
+    public Result train(EpochFitter fitter, LabeledImages test, Consumer<EpochMetrics> onEpoch) {
+        long t0 = System.nanoTime();
+        List<EpochMetrics> history = new ArrayList<>();
+        List<Double> trainLoss = new ArrayList<>();
+        long criticSteps = 0, generatorSteps = 0;
+        try {
+            for (int epoch = 0; epoch < config.epochs(); epoch++) {
+                long te = System.nanoTime();
+                beginEpoch(epoch);
+                EpochFitter.EpochStats s = fitter.fit(this, epoch);
+                criticSteps += s.criticSteps();
+                generatorSteps += s.generatorSteps();
+                if (s.generatorSteps() > 0) Divergence.check(s.generatorLoss(), epoch, s.criticSteps() + s.generatorSteps() - 1, config.lambda());
+                trainLoss.add(s.generatorLoss());
+                EpochMetrics m = test != null ? Evaluation.evaluate(net, test, epoch + 1, critic, classifier, seeds)
+                        : new EpochMetrics(epoch + 1, "train", Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+                history.add(m);
+                double sec = (System.nanoTime() - te) / 1e9;
+                log.info("{} dim={} L={} lambda={} epoch {}/{}: {} critic + {} generator steps, train loss {}, test mse {}, ce {}, acc {}, w1 {} ({} s)",
+                        config.objective().id(), config.dim(), config.levels(), config.lambda(), epoch + 1, config.epochs(),
+                        s.criticSteps(), s.generatorSteps(), fmt(s.generatorLoss()), fmt(m.mse()), fmt(m.ce()), fmt(m.accuracy()),
+                        fmt(m.w1()), String.format("%.1f", sec));
+                if (onEpoch != null) onEpoch.accept(m);
+                if (test != null && (!Double.isFinite(m.mse()) || !Double.isFinite(m.w1()))) {
+                    throw new Divergence("test metrics after epoch " + (epoch + 1) + ": mse " + m.mse() + ", w1 " + m.w1());
+                }
+            }
+            return new Result(Status.OK, null, history, trainLoss, criticSteps, generatorSteps, (System.nanoTime() - t0) / 1e9);
+        } catch (Divergence d) {
+            log.warn("diverged: {}", d.getMessage());
+            return new Result(Status.DIVERGED, d.getMessage(), history, trainLoss, criticSteps, generatorSteps, (System.nanoTime() - t0) / 1e9);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static String fmt(double v) { return String.format("%.5f", v); }
+}

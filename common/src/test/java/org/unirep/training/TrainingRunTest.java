@@ -1,0 +1,155 @@
+package org.unirep.training;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.unirep.classifier.ClassifierConfig;
+import org.unirep.classifier.ClassifierTrainer;
+import org.unirep.compression.CompressionConfig;
+import org.unirep.compression.CompressionModel;
+import org.unirep.compression.CriticGraph;
+import org.unirep.compression.Objective;
+import org.unirep.data.LabeledImages;
+import org.unirep.data.Minibatches;
+import org.unirep.testing.TestData;
+
+/** The training loop against REFERENCE.md's "The training loop, exactly", on real digits. */
+class TrainingRunTest {
+    static MultiLayerNetwork classifier;
+    static LabeledImages train, test;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        train = TestData.train().head(6400);
+        test = TestData.test().head(500);
+        classifier = ClassifierTrainer.train(TestData.train().head(3000), new ClassifierConfig(2, 100, 0.05, 0.9, 5L));
+    }
+
+    static CompressionConfig config(Objective mode, double lambda, int epochs, long seed) {
+        return CompressionConfig.reference(mode, 3, 3, lambda, seed).withEpochs(epochs);
+    }
+
+    @Test
+    void evenMinibatchesTrainOnlyTheCriticOddOnesOnlyTheEncoderAndDecoder() {
+        for (Objective mode : Objective.values()) {
+            TrainingRun run = TrainingRun.endToEnd(config(mode, 0.015, 1, 3L), classifier);
+            run.beginEpoch(0);
+            DataSet b = Minibatches.toDataSet(train, 0, 64);
+            List<String> trainable = new java.util.ArrayList<>(CompressionModel.ENCODER_LAYERS);
+            trainable.addAll(CompressionModel.DECODER_LAYERS);
+            Map<String, INDArray> net0 = params(run.net(), trainable);
+            INDArray critic0 = criticParams(run.critic());
+            assertTrue(Double.isNaN(run.steps().step(0, 0, b.getFeatures(), b.getLabels())), "a critic step has no generator loss");
+            assertEquals(net0, params(run.net(), trainable), mode + ": the critic step leaves encoder and decoder alone");
+            INDArray critic1 = criticParams(run.critic());
+            assertNotEquals(critic0, critic1, mode + ": the critic step trains the critic");
+            double loss = run.steps().step(0, 1, b.getFeatures(), b.getLabels());
+            assertTrue(Double.isFinite(loss) && loss > 0, "generator loss " + loss);
+            assertEquals(critic1, criticParams(run.critic()), mode + ": the generator step leaves the critic alone");
+            assertNotEquals(net0.get("enc1"), params(run.net(), trainable).get("enc1"), mode + ": the generator step trains the encoder");
+            assertNotEquals(net0.get("dec5"), params(run.net(), trainable).get("dec5"), mode + ": and the decoder");
+        }
+    }
+
+    @Test
+    void anEpochIsOneStepPerMinibatch_rdcTrainsACriticAndReportsW1() {
+        // 1,344 images at batch 64: 21 minibatches, critic on 0, 2, ..., 20 and generator on 1, ..., 19.
+        TrainingRun run = TrainingRun.endToEnd(config(Objective.RDC, 0.015, 1, 4L), classifier);
+        TrainingRun.Result r = run.train(train.head(1344), test, null);
+        assertEquals(TrainingRun.Status.OK, r.status(), r.error());
+        assertEquals(11, r.criticSteps());
+        assertEquals(10, r.generatorSteps());
+        assertEquals(10, run.net().getConfiguration().getIterationCount(), "Adam stepped once per generator step");
+        assertTrue(Double.isFinite(r.last().w1()), "W1 of an RDC run: " + r.last().w1());
+        assertTrue(Double.isFinite(r.last().ce()) && r.last().accuracy() >= 0, "CE " + r.last().ce());
+    }
+
+    @Test
+    void allThreeLearningRatesFollowTheEpochScheduleAndLambdaZeroIsAnnealed() {
+        TrainingRun run = TrainingRun.endToEnd(config(Objective.RDP, 0.0, 30, 5L), classifier);
+        run.beginEpoch(0);
+        assertEquals(2e-4, run.critic().learningRate(), 1e-12);
+        assertEquals(1e-2, run.net().getLearningRate("dec1"), 1e-12);
+        assertEquals(0.0005, CompressionModel.lambda(run.net()), 1e-15);
+        run.beginEpoch(3);
+        assertEquals(0.0005 * 9 / 12, CompressionModel.lambda(run.net()), 1e-15, "lambda_e of epoch 3 of a lambda = 0 run");
+        run.beginEpoch(20);
+        assertEquals(4e-5, run.critic().learningRate(), 1e-15, "critic lr in epoch 20");
+        assertEquals(2e-3, run.net().getLearningRate("enc1"), 1e-12);
+        assertEquals(2e-3, run.net().getLearningRate("dec5"), 1e-12);
+        assertEquals(0.0, CompressionModel.lambda(run.net()));
+        run.beginEpoch(40);
+        assertEquals(4e-6, run.critic().learningRate(), 1e-15);
+        assertEquals(2e-4, run.net().getLearningRate("dec1"), 1e-12);
+
+        TrainingRun rdc = TrainingRun.endToEnd(config(Objective.RDC, 0.0, 30, 5L), classifier);
+        rdc.beginEpoch(3);
+        assertEquals(0.0005 * 9 / 12, CompressionModel.lambda(rdc.net()), 1e-15, "the RDC fork anneals its CE weight too");
+        TrainingRun fixed = TrainingRun.endToEnd(config(Objective.RDC, 0.015, 30, 5L), classifier);
+        fixed.beginEpoch(3);
+        assertEquals(0.015, CompressionModel.lambda(fixed.net()), 0.0);
+    }
+
+    @Test
+    void sameSeedSameNumbers_otherSeedOtherNumbers_andNaNStopsTheRunAsDiverged() {
+        LabeledImages small = train.head(320);
+        TrainingRun.Result a = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 6L), classifier).train(small, test.head(200), null);
+        TrainingRun.Result b = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 6L), classifier).train(small, test.head(200), null);
+        TrainingRun.Result c = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 7L), classifier).train(small, test.head(200), null);
+        assertEquals(a.last(), b.last());
+        assertEquals(a.trainLoss(), b.trainLoss());
+        assertNotEquals(a.last().mse(), c.last().mse());
+        assertNotEquals(a.last().w1(), c.last().w1());
+
+        TrainingRun broken = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 6L), classifier);
+        broken.net().getLayer("dec5").params().putScalar(0, Double.NaN);
+        TrainingRun.Result d = broken.train(small, test.head(200), null);
+        assertEquals(TrainingRun.Status.DIVERGED, d.status());
+        assertTrue(d.error().contains("loss became NaN at epoch 1, step 2"), d.error());
+        assertTrue(d.history().isEmpty(), "no metrics from a diverged run");
+    }
+
+    @Test
+    void endToEndLossFalls_thenAUniversalDecoderTrainsOnTheFrozenEncoderWithTheBaseCritic() {
+        TrainingRun base = TrainingRun.endToEnd(config(Objective.RDC, 0.015, 2, 8L), classifier);
+        Map<String, INDArray> clfBefore = params(base.net(), List.copyOf(CompressionModel.CLASSIFIER_LAYERS.keySet()));
+        double mse0 = Evaluation.evaluate(base.net(), test, 0, base.critic(), classifier, base.seeds()).mse();
+        TrainingRun.Result r = base.train(train, test, null); // 2 epochs x 100 minibatches: 100 generator steps
+        assertEquals(TrainingRun.Status.OK, r.status(), r.error());
+        assertEquals(100, r.generatorSteps());
+        assertTrue(r.last().mse() < mse0 - 0.02, "test MSE " + mse0 + " -> " + r.last().mse());
+        assertTrue(r.last().mse() < 0.08, "test MSE " + r.last().mse());
+        assertEquals(clfBefore, params(base.net(), List.copyOf(CompressionModel.CLASSIFIER_LAYERS.keySet())), "classifier frozen");
+
+        TrainingRun uni = TrainingRun.universal(config(Objective.RDC, 0.0, 1, 9L), classifier, base.net(), base.critic());
+        assertEquals(criticParams(base.critic()), criticParams(uni.critic()), "the critic starts as the base model's");
+        assertNotSame(base.critic().sameDiff(), uni.critic().sameDiff());
+        Map<String, INDArray> encBefore = params(uni.net(), CompressionModel.ENCODER_LAYERS);
+        assertEquals(params(base.net(), CompressionModel.ENCODER_LAYERS), encBefore, "it is the trained encoder");
+        Map<String, INDArray> decBefore = params(uni.net(), CompressionModel.DECODER_LAYERS);
+        TrainingRun.Result u = uni.train(train.head(640), null, null);
+        assertEquals(TrainingRun.Status.OK, u.status(), u.error());
+        assertEquals(encBefore, params(uni.net(), CompressionModel.ENCODER_LAYERS), "frozen encoder unchanged");
+        assertNotEquals(decBefore.get("dec5"), params(uni.net(), CompressionModel.DECODER_LAYERS).get("dec5"), "decoder trains");
+        assertNotEquals(criticParams(base.critic()), criticParams(uni.critic()), "its critic trains on");
+    }
+
+    static INDArray criticParams(CriticGraph c) {
+        return c.sameDiff().getVariable("conv2_w").getArr().dup();
+    }
+
+    static Map<String, INDArray> params(ComputationGraph net, List<String> layers) {
+        Map<String, INDArray> m = new HashMap<>();
+        for (String l : layers) m.put(l, net.getLayer(l).params().dup());
+        return m;
+    }
+}
