@@ -7,7 +7,7 @@ package org.unirep.compression;
  */
 public record CompressionConfig(Objective objective, int dim, int levels, double lambda, long seed, int epochs,
                                 int batchSize, double learningRate, double criticLearningRate, double beta1,
-                                double beta2, double sigma) {
+                                double beta2, double sigma) implements java.io.Serializable {
 
     public CompressionConfig {
         if (objective == null) throw new IllegalArgumentException("mode is missing, expected rdc or rdp");

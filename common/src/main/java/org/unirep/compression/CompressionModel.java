@@ -137,8 +137,9 @@ public final class CompressionModel {
         return net;
     }
 
-    /** Copies the SameDiff critic's weights into the graph's frozen copy ([kH,kW,iC,oC] -> [oC,iC,kH,kW]). */
+    /** Copies the SameDiff critic's weights into an RDP graph's frozen copy ([kH,kW,iC,oC] -> [oC,iC,kH,kW]). */
     public static void loadCritic(ComputationGraph net, CriticGraph critic) {
+        if (!net.getConfiguration().getNetworkOutputs().contains(CRITIC_OUT)) return; // RDC: no copy in the graph
         org.nd4j.autodiff.samediff.SameDiff sd = critic.sameDiff();
         for (int i = 1; i <= CRITIC_WIDTHS.length; i++) {
             Map<String, org.nd4j.linalg.api.ndarray.INDArray> p = net.getLayer("crit_conv" + i).paramTable();

@@ -69,7 +69,7 @@ public final class TrainingRun {
     /** A run over existing networks (a checkpoint, or a parameter-averaging worker's copies). */
     public static TrainingRun of(CompressionConfig c, ComputationGraph net, CriticGraph critic, MultiLayerNetwork classifier) {
         if (critic.sameDiff().getTrainingConfig() == null) critic.trainWith(c.criticLearningRate(), c.beta1(), c.beta2());
-        if (c.objective() == org.unirep.compression.Objective.RDP) CompressionModel.loadCritic(net, critic);
+        CompressionModel.loadCritic(net, critic);
         return new TrainingRun(c, net, critic, classifier);
     }
 

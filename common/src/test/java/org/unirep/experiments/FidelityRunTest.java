@@ -30,12 +30,13 @@ class FidelityRunTest {
                 rows.stream().map(FidelityRun.Row::kind).toList());
         assertTrue(rows.stream().allMatch(r -> r.status().equals("ok")));
         assertEquals(0.015, rows.get(2).encoderLambda());
-        assertTrue(rows.stream().limit(3).allMatch(r -> Double.isNaN(r.w1()) && r.ce() > 0), "rdc: CE, no W1");
+        assertTrue(rows.stream().limit(3).allMatch(r -> Double.isFinite(r.w1()) && r.ce() > 0), "rdc: CE, and W1 from its critic");
         assertTrue(rows.stream().skip(3).allMatch(r -> Double.isFinite(r.w1()) && r.ce() > 0), "rdp: W1, and CE from the classifier");
         List<String> csv = Files.readAllLines(out.resolve("fidelity.csv"));
         assertEquals(FidelityRun.CSV_HEADER, csv.get(0));
         assertEquals(7, csv.size());
         assertTrue(Files.exists(out.resolve("rdp-universal-0.0/critic.sd")));
+        assertTrue(Files.exists(out.resolve("rdc-universal-0.0/critic.sd")), "every run trains and saves a critic");
 
         // A rerun (after a failure, say) trains nothing and reports the same rows.
         List<FidelityRun.Row> again = new FidelityRun(HadoopFiles.local(), out.toString(), classifier, TestData.train().head(64),

@@ -62,6 +62,7 @@ final class AveragingEpochFitter implements EpochFitter {
         ComputationGraph net = run.net();
         CriticGraph critic = run.critic();
         CompressionConfig config = run.config();
+        HadoopFiles fs = files; // the task closure must not capture this (not serializable)
         double lossSum = 0;
         long criticSteps = 0, generatorSteps = 0;
         int perRound = workers * frequency;
@@ -76,7 +77,7 @@ final class AveragingEpochFitter implements EpochFitter {
             Broadcast<byte[]> crit = jsc.broadcast(critic.toBytes());
             jsc.setJobDescription(description + " epoch " + (epoch + 1) + "/" + config.epochs() + " round " + (round + 1) + "/" + rounds);
             List<WorkerResult> results = jsc.parallelize(shares, shares.size())
-                    .map(s -> work(files, config, epoch, gen.value(), crit.value(), s)).collect();
+                    .map(s -> work(fs, config, epoch, gen.value(), crit.value(), s)).collect();
             gen.destroy();
             crit.destroy();
             List<ComputationGraph> nets = new ArrayList<>();
