@@ -5,6 +5,10 @@ lines, so `unirep bench --twin` can put both side by side. Needs Debian's python
 
     /usr/bin/python3 bench/pytorch_twin.py [--threads 1,2] [--batches 40]
 
+A fair twin needs an optimised BLAS under torch: Debian's python3-torch links libblas.so.3, which
+is the slow netlib reference BLAS unless an optimised one is installed
+(apt-get install libopenblas0-openmp); the script prints which one it loaded and warns.
+
 Loop, as in the reference: minibatch i is a critic step when i % 2 != 1 (encoder and decoder
 frozen, WGAN-GP loss, critic Adam) and a generator step otherwise (critic frozen, encoder and
 decoder Adam on MSE - lambda * mean D(x^) for RDP, MSE + lambda * CE(c(x^), y) for RDC); a fresh
@@ -167,6 +171,13 @@ def evaluate(models, batches):
         return EVAL_BATCH * batches / (time.perf_counter() - t)
 
 
+def blas():
+    """The BLAS library this process mapped (torch's Linear layers run on it)."""
+    with open("/proc/self/maps") as f:
+        libs = sorted({l.split()[-1] for l in f if "blas" in l.rsplit("/", 1)[-1] and l.split()[-1].startswith("/")})
+    return libs
+
+
 def line(what, threads, batch, ips):
     epoch = (TEST_IMAGES if what.startswith("evaluation") else TRAIN_IMAGES) / ips
     return f"{what:<30} {threads:7d} {batch:6d} {ips:10.1f} {epoch:10.1f}"
@@ -179,6 +190,12 @@ if __name__ == "__main__":
     ap.add_argument("--threads", default=f"1,{os.cpu_count()}")
     a = ap.parse_args()
     print(f"PyTorch {torch.__version__}")
+    torch.nn.Linear(2, 2)(torch.zeros(1, 2))  # loads the BLAS
+    libs = blas()
+    print("BLAS: " + (", ".join(libs) or "none mapped (torch's own)"))
+    if any(os.path.realpath(l).endswith("/blas/libblas.so.3") for l in libs):
+        print("WARNING: torch runs on the netlib reference BLAS, several times slower than an optimised one; "
+              "this twin would flatter unirep (apt-get install libopenblas0-openmp)")
     print(f"{'what':<30} {'threads':>7} {'batch':>6} {'images/s':>10} {'s/epoch':>10}")
     for t in [int(v) for v in a.threads.split(",")]:
         torch.set_num_threads(t)

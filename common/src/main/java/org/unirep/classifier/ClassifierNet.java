@@ -47,6 +47,7 @@ public final class ClassifierNet {
     }
 
     public static MultiLayerNetwork create(ClassifierConfig c) {
+        org.unirep.nn.OneDnn.enable();
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(c));
         net.init();
         return net;

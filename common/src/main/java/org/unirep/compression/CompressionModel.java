@@ -130,6 +130,7 @@ public final class CompressionModel {
         if (c.objective() == Objective.RDC && classifier == null) {
             throw new IllegalArgumentException("mode rdc needs the frozen classifier: train one with `unirep train-classifier` and pass its model");
         }
+        org.unirep.nn.OneDnn.enable();
         ComputationGraph net = new ComputationGraph(configuration(c, frozenEncoder));
         net.init();
         TorchInit.apply(net, c.seed());

@@ -49,12 +49,14 @@ public final class ModelStore {
     }
 
     public MultiLayerNetwork loadMultiLayer(String dir) throws IOException {
+        org.unirep.nn.OneDnn.enable();
         try (InputStream in = openModel(dir)) {
             return ModelSerializer.restoreMultiLayerNetwork(in, true);
         }
     }
 
     public ComputationGraph loadGraph(String dir) throws IOException {
+        org.unirep.nn.OneDnn.enable();
         try (InputStream in = openModel(dir)) {
             return ModelSerializer.restoreComputationGraph(in, true);
         }

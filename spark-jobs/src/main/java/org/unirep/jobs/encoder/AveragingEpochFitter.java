@@ -100,6 +100,7 @@ final class AveragingEpochFitter implements EpochFitter {
     private static WorkerResult work(HadoopFiles files, CompressionConfig config, int epoch, byte[] generator, byte[] criticBytes, Share share)
             throws IOException {
         TaskDevice.bind();
+        org.unirep.nn.OneDnn.enable();
         ComputationGraph net = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(generator), true);
         TrainingRun run = TrainingRun.of(config, net, CriticGraph.fromBytes(criticBytes), null);
         run.beginEpoch(epoch);
