@@ -38,6 +38,32 @@ public final class CriticGraph {
     private final SameDiff sd;
     private final int[] sizes; // spatial size before each conv: 28, 14, 7, then 4
 
+    static {
+        QuietSameDiff.install();
+    }
+
+    /**
+     * SameDiff M2.1 prints "Added differentiated op NAME" to System.out, unconditionally, for every
+     * op when it builds a graph's gradient (1,320 lines in a quickstart run). System.out gets a
+     * filter that drops exactly those lines; everything else passes through.
+     */
+    static final class QuietSameDiff extends java.io.PrintStream {
+        static final String NOISE = "Added differentiated op ";
+
+        QuietSameDiff(java.io.PrintStream out) {
+            super(out, true);
+        }
+
+        static synchronized void install() {
+            if (!(System.out instanceof QuietSameDiff)) System.setOut(new QuietSameDiff(System.out));
+        }
+
+        @Override
+        public void println(String line) {
+            if (line == null || !line.startsWith(NOISE)) super.println(line);
+        }
+    }
+
     private CriticGraph(SameDiff sd, int[] sizes) {
         this.sd = sd;
         this.sizes = sizes;

@@ -79,4 +79,23 @@ class CriticGraphTest {
         m.put(CriticGraph.EPS, Nd4j.rand(t, n, 1, 1, 1));
         return m;
     }
+
+    @Test
+    void buildingTheGradientPrintsNothingButOtherOutputPasses() {
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(captured, true));
+            CriticGraph.QuietSameDiff.install();
+            CriticGraph c = CriticGraph.reference(3).trainWith(2e-4, 0.5, 0.9);
+            INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 28, 28);
+            c.fitStep(x, Nd4j.rand(DataType.FLOAT, 4, 1, 28, 28), Nd4j.rand(DataType.FLOAT, 4, 1, 1, 1));
+            System.out.println("progress line");
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString();
+        assertFalse(out.contains(CriticGraph.QuietSameDiff.NOISE), out.lines().limit(3).toList().toString());
+        assertTrue(out.contains("progress line"), out);
+    }
 }
