@@ -15,6 +15,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.unirep.data.DatasetName;
 import org.unirep.nn.TorchDefaultInit;
+import org.unirep.nn.OneDnn;
 
 /**
  * The frozen classifier c of the RDC objective (REFERENCE.md): on 28x28 grey images in [0,1],
@@ -47,7 +48,7 @@ public final class ClassifierNet {
     }
 
     public static MultiLayerNetwork create(ClassifierConfig c) {
-        org.unirep.nn.OneDnn.enable();
+        OneDnn.enable();
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(c));
         net.init();
         return net;

@@ -28,6 +28,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.unirep.data.DatasetName;
 import org.unirep.nn.TorchInit;
+import org.unirep.nn.OneDnn;
 
 /**
  * The compression model of Nguyen (2025), "Universal Representations for Classification-enhanced
@@ -130,7 +131,7 @@ public final class CompressionModel {
         if (c.objective() == Objective.RDC && classifier == null) {
             throw new IllegalArgumentException("mode rdc needs the frozen classifier: train one with `unirep train-classifier` and pass its model");
         }
-        org.unirep.nn.OneDnn.enable();
+        OneDnn.enable();
         ComputationGraph net = new ComputationGraph(configuration(c, frozenEncoder));
         net.init();
         TorchInit.apply(net, c.seed());

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.unirep.nn.OneDnn;
 
 /**
  * A model store at any Hadoop path: each model is a folder holding {@code model.zip} (DL4J's format,
@@ -49,14 +50,14 @@ public final class ModelStore {
     }
 
     public MultiLayerNetwork loadMultiLayer(String dir) throws IOException {
-        org.unirep.nn.OneDnn.enable();
+        OneDnn.enable();
         try (InputStream in = openModel(dir)) {
             return ModelSerializer.restoreMultiLayerNetwork(in, true);
         }
     }
 
     public ComputationGraph loadGraph(String dir) throws IOException {
-        org.unirep.nn.OneDnn.enable();
+        OneDnn.enable();
         try (InputStream in = openModel(dir)) {
             return ModelSerializer.restoreComputationGraph(in, true);
         }

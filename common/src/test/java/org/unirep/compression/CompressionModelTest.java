@@ -23,6 +23,11 @@ import org.unirep.data.Minibatches;
 import org.unirep.io.HadoopFiles;
 import org.unirep.io.ModelStore;
 import org.unirep.testing.TestData;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 
 class CompressionModelTest {
     static MultiLayerNetwork classifier;
@@ -55,15 +60,14 @@ class CompressionModelTest {
         store.save(dir.toString(), rdp, Map.of());
         for (ComputationGraph net : List.of(rdp, store.loadGraph(dir.toString()))) {
             int convs = 0, norms = 0;
-            for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
-                org.deeplearning4j.nn.api.Layer inner = l instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop f ? f.getInsideLayer() : l;
+            for (Layer l : net.getLayers()) {
+                Layer inner = l instanceof FrozenLayerWithBackprop f ? f.getInsideLayer() : l;
                 String name = l.conf().getLayer().getLayerName();
-                if (inner instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer c
-                        && !(inner instanceof org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer)) {
+                if (inner instanceof ConvolutionLayer c && !(inner instanceof Deconvolution2DLayer)) {
                     assertNotNull(c.getHelper(), name + " runs without its oneDNN helper");
                     convs++;
                 }
-                if (inner instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization b) {
+                if (inner instanceof BatchNormalization b) {
                     assertNotNull(b.getHelper(), name + " runs without its oneDNN helper");
                     norms++;
                 }

@@ -2,6 +2,8 @@ package org.unirep.compression;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -9,6 +11,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
 
 class CriticGraphTest {
 
@@ -82,10 +85,10 @@ class CriticGraphTest {
 
     @Test
     void buildingTheGradientPrintsNothingButOtherOutputPasses() {
-        java.io.PrintStream original = System.out;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try {
-            System.setOut(new java.io.PrintStream(captured, true));
+            System.setOut(new PrintStream(captured, true));
             CriticGraph.QuietSameDiff.install();
             CriticGraph c = CriticGraph.reference(3).trainWith(2e-4, 0.5, 0.9);
             INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 28, 28);

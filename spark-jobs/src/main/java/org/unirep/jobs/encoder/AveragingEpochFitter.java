@@ -22,6 +22,7 @@ import org.unirep.spark.TaskDevice;
 import org.unirep.training.EpochFitter;
 import org.unirep.training.Schedule;
 import org.unirep.training.TrainingRun;
+import org.unirep.nn.OneDnn;
 
 /**
  * Stage 1's way of fitting an epoch of the one training loop: parameter averaging over Spark
@@ -100,7 +101,7 @@ final class AveragingEpochFitter implements EpochFitter {
     private static WorkerResult work(HadoopFiles files, CompressionConfig config, int epoch, byte[] generator, byte[] criticBytes, Share share)
             throws IOException {
         TaskDevice.bind();
-        org.unirep.nn.OneDnn.enable();
+        OneDnn.enable();
         ComputationGraph net = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(generator), true);
         TrainingRun run = TrainingRun.of(config, net, CriticGraph.fromBytes(criticBytes), null);
         run.beginEpoch(epoch);
