@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.net.URI;
+import java.io.File;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * Reads and writes files at any Hadoop path (file://, hdfs://, s3a://; a bare path is local).
@@ -112,8 +117,55 @@ public final class HadoopFiles implements Serializable {
         return dir.endsWith("/") ? dir + child : dir + "/" + child;
     }
 
-    public static boolean isLocal(String path) {
-        String scheme = URI.create(path.replace(" ", "%20")).getScheme();
-        return scheme == null || scheme.equals("file");
+    /**
+     * Creates {@code path} with {@code content} only if it does not exist; false if it does. Atomic
+     * on the local file system (O_EXCL) and on HDFS (the NameNode refuses a second create); on s3a
+     * an existence check then a write, so two racing creators can both succeed.
+     */
+    public boolean createExclusive(String path, byte[] content) throws IOException {
+        FileSystem fs = fs(path);
+        Path p = new Path(path);
+        fs.mkdirs(p.getParent());
+        if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+            File f = fs instanceof LocalFileSystem l ? l.pathToFile(p) : ((RawLocalFileSystem) fs).pathToFile(p);
+            try {
+                Files.write(f.toPath(), content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            }
+        }
+        try (OutputStream out = fs.create(p, false)) {
+            out.write(content);
+            return true;
+        } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    /** Renames; false (not an exception) when the source is gone. */
+    public boolean rename(String from, String to) throws IOException {
+        FileSystem fs = fs(from);
+        Path target = new Path(to);
+        fs.mkdirs(target.getParent());
+        try {
+            return fs.rename(new Path(from), target);
+        } catch (java.io.FileNotFoundException e) {
+            return false;
+        }
+    }
+
+    public FileStatus status(String path) throws IOException {
+        return fs(path).getFileStatus(new Path(path));
+    }
+
+    /** Sets a file's modification time to now (a lease renewal). */
+    public void touch(String path) throws IOException {
+        fs(path).setTimes(new Path(path), System.currentTimeMillis(), -1);
+    }
+
+    /** Bytes left on the file system holding {@code path} (which must exist); Long.MAX_VALUE where unknown (s3a). */
+    public long remainingBytes(String path) throws IOException {
+        return fs(path).getStatus(new Path(path)).getRemaining();
     }
 }

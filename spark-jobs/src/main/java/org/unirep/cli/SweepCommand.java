@@ -29,8 +29,13 @@ public class SweepCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Validate the config and print the grid, without training.")
     boolean dryRun;
 
+    @Option(names = "--wait", description = {"If another submission of this sweep holds its lease, wait for it to end",
+            "(default: stop at once, naming the holder)."})
+    boolean await;
+
     @Override
     public Integer call() throws Exception {
+        if (await) overrides.add("sweep.lease.wait = true");
         SweepConfig c = SweepConfig.load(config, overrides);
         if (dryRun) {
             System.out.printf("sweep %s: %d rates x %s x %d seeds, %d epochs; results at %s%n", c.id(), c.rates().size(), c.modes(),

@@ -7,6 +7,11 @@ import org.apache.spark.SparkException;
 public final class Cancellation {
     private Cancellation() {}
 
+    /** The Spark job group every job of a sweep runs in: the sweep cancels it as one. */
+    public static String jobGroup(String sweepId) {
+        return "unirep-" + sweepId;
+    }
+
     public static boolean isCancellation(Throwable e) {
         org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
         if (tc != null && tc.isInterrupted()) return true;

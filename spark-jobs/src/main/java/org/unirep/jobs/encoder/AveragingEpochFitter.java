@@ -17,6 +17,7 @@ import org.unirep.compression.CompressionModel;
 import org.unirep.compression.CriticGraph;
 import org.unirep.data.CompactMultiDataSetLoader;
 import org.unirep.data.Minibatches;
+import org.unirep.io.CrashPoint;
 import org.unirep.io.HadoopFiles;
 import org.unirep.spark.TaskDevice;
 import org.unirep.training.EpochFitter;
@@ -93,6 +94,7 @@ final class AveragingEpochFitter implements EpochFitter {
             average(net, nets);
             critic.averageFrom(critics);
             CompressionModel.loadCritic(net, critic);
+            CrashPoint.reach(CrashPoint.STAGE1_ROUND);
             if (!Double.isFinite(lossSum)) break;
         }
         return new EpochStats(generatorSteps == 0 ? Double.NaN : lossSum / generatorSteps, criticSteps, generatorSteps);

@@ -23,6 +23,7 @@ import org.unirep.jobs.results.ResultsWriter;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.sweep.GridPoint;
+import org.unirep.spark.Cancellation;
 import org.unirep.spark.TaskDevice;
 
 /**
@@ -77,14 +78,14 @@ public final class FanOutJob {
 
     private static RunRecord runOne(JavaSparkContext jsc, Inputs in, Task t, SweepProgress progress) throws IOException {
         GridPoint p = t.point();
-        jsc.setJobGroup("unirep-" + in.sweepId(), "sweep " + in.sweepId() + " | stage 2 fan-out | " + p.label() + " | run "
+        jsc.setJobGroup(Cancellation.jobGroup(in.sweepId()), "sweep " + in.sweepId() + " | stage 2 fan-out | " + p.label() + " | run "
                 + p.runId() + " attempt " + t.attempt(), true);
         long start = System.currentTimeMillis();
         RunRecord r;
         try {
             r = jsc.parallelize(List.of(t), 1).map(task -> trainInTask(in, task)).collect().get(0);
         } catch (Exception e) {
-            if (org.unirep.spark.Cancellation.isCancellation(e)) throw new IOException("sweep " + in.sweepId() + " cancelled while training " + p.label(), e);
+            if (Cancellation.isCancellation(e)) throw new IOException("sweep " + in.sweepId() + " cancelled while training " + p.label(), e);
             // The task itself died (executor lost, JVM killed by the OS): the driver records the failure.
             log.error("[{}] {}: Spark job failed", p.runId(), p.label(), e);
             String committed = ResultsReader.committedStatus(in.files(), in.layout(), in.sweepId(), p.runId(), t.attempt());

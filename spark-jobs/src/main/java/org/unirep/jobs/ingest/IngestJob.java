@@ -10,6 +10,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -72,21 +74,67 @@ public final class IngestJob {
         long t0 = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(jsc.hadoopConfiguration());
-        IngestLayout layout = new IngestLayout(o.output());
-        // The manifest marks a complete ingest: remove it first so a failed rerun never looks complete.
-        if (files.exists(layout.manifest())) files.delete(layout.manifest());
-
-        List<SplitReport> reports = new ArrayList<>();
+        // Both splits are read and checked before anything is written.
+        List<LabeledImages> sources = new ArrayList<>();
         for (Split split : Split.values()) {
             LabeledImages data = IdxDataset.load(files, o.source(), split);
             int limit = split == Split.TRAIN ? o.limitTrain() : o.limitTest();
-            if (limit > 0) data = data.head(limit);
-            reports.add(ingestSplit(spark, jsc, files, layout, o, data));
+            sources.add(limit > 0 ? data.head(limit) : data);
         }
-        Report report = new Report(o.dataset(), files.qualify(o.output()), o.shards(), reports, (System.nanoTime() - t0) / 1e9);
-        files.writeString(layout.manifest(), Json.render(manifest(report, o, files.qualify(o.source()))));
-        log.info("ingest of {} complete in {} s: {}", o.dataset(), String.format("%.1f", report.seconds()), layout.root());
-        return report;
+        refuseForeignOutput(files, o.output());
+        // Written to a staging sibling and published by renames: a failed run leaves the output as it was.
+        String staging = sibling(o.output(), ".ingest-staging");
+        if (files.exists(staging)) files.delete(staging);
+        IngestLayout layout = new IngestLayout(staging);
+        boolean published = false;
+        try {
+            List<SplitReport> reports = new ArrayList<>();
+            for (LabeledImages data : sources) reports.add(ingestSplit(spark, jsc, files, layout, o, data));
+            Report report = new Report(o.dataset(), files.qualify(o.output()), o.shards(), reports, (System.nanoTime() - t0) / 1e9);
+            files.writeString(layout.manifest(), Json.render(manifest(report, o, files.qualify(o.source()))));
+            publish(files, staging, o.output());
+            published = true;
+            log.info("ingest of {} complete in {} s: {}", o.dataset(), String.format("%.1f", report.seconds()), o.output());
+            return report;
+        } finally {
+            if (!published) {
+                try {
+                    files.delete(staging);
+                } catch (IOException e) {
+                    log.warn("could not remove the ingest staging folder {}: {}", staging, e.toString());
+                }
+            }
+        }
+    }
+
+    /** Only an earlier ingest is replaced: an output folder holding anything else is refused, not deleted. */
+    private static void refuseForeignOutput(HadoopFiles files, String output) throws IOException {
+        if (!files.exists(output)) return;
+        if (!files.status(output).isDirectory()) throw new IOException("ingest output " + output + " is a file; expected a folder");
+        List<String> foreign = new ArrayList<>();
+        for (FileStatus s : files.list(output)) {
+            String n = s.getPath().getName();
+            if (!n.startsWith(".") && !List.of("parquet", "minibatches", IngestLayout.MANIFEST).contains(n)) foreign.add(n);
+        }
+        if (!foreign.isEmpty()) {
+            throw new IOException("ingest output " + output + " holds " + foreign + ", which an ingest does not write; choose an empty"
+                    + " or new folder (an earlier ingest there is replaced)");
+        }
+    }
+
+    /** Moves the finished staging folder into place; the previous ingest, if any, goes only once the new one is there. */
+    private static void publish(HadoopFiles files, String staging, String output) throws IOException {
+        String old = sibling(output, ".ingest-old");
+        if (files.exists(old)) files.delete(old);
+        if (files.exists(output) && !files.rename(output, old)) throw new IOException("could not move " + output + " aside to " + old);
+        if (!files.rename(staging, output)) throw new IOException("could not move " + staging + " to " + output);
+        files.delete(old);
+    }
+
+    /** A hidden sibling of {@code path}: {@code parent/.name.suffix}. */
+    static String sibling(String path, String suffix) {
+        Path p = new Path(path);
+        return new Path(p.getParent(), "." + p.getName() + suffix).toString();
     }
 
     private static SplitReport ingestSplit(SparkSession spark, JavaSparkContext jsc, HadoopFiles files,

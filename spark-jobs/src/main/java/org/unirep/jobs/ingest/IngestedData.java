@@ -35,8 +35,6 @@ public final class IngestedData {
         return new IngestedData(files, layout, Json.parse(files.readString(layout.manifest()), layout.manifest()));
     }
 
-    public Config manifest() { return manifest; }
-
     public DatasetName dataset() { return DatasetName.parse(manifest.getString("dataset")); }
 
     public String datasetChecksum() { return manifest.getString("dataset_checksum"); }

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.results.ResultsLayout;
+import org.unirep.jobs.results.ResultsReader;
 
 /**
  * The report: reads the runs tables of one or more results roots (optionally some sweeps only)
@@ -34,9 +35,12 @@ public final class ReportJob {
         for (String root : resultsRoots) {
             String table = new ResultsLayout(root).table(ResultsLayout.RUNS);
             if (!files.exists(table)) throw new IOException(table + " not found: " + root + " holds no sweep results");
-            Dataset<Row> r = spark.read().parquet(table);
+            List<String> usable = ResultsReader.usableRunsFiles(files, new ResultsLayout(root));
+            if (usable.isEmpty()) continue;
+            Dataset<Row> r = spark.read().option("basePath", table).parquet(usable.toArray(String[]::new));
             runs = runs == null ? r : runs.unionByName(r);
         }
+        if (runs == null) throw new IOException("no runs in " + resultsRoots);
         Dataset<Row> ok = runs.filter("status = 'ok'");
         if (!sweeps.isEmpty()) ok = ok.filter(col("sweep_id").isin(sweeps.toArray()));
         spark.sparkContext().setJobDescription("report: curves");

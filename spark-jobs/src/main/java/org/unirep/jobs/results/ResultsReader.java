@@ -5,13 +5,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.unirep.io.HadoopFiles;
 
 /** The driver's view of a sweep's committed runs: which points are done, and each one's attempts. */
 public final class ResultsReader {
+    private static final Logger log = LoggerFactory.getLogger(ResultsReader.class);
+
     private ResultsReader() {}
 
     public record Attempt(String runId, int attempt, String status) {}
@@ -40,12 +49,33 @@ public final class ResultsReader {
             throws IOException {
         String path = layout.file(ResultsLayout.RUNS, sweepId, runId, attempt);
         if (!files.exists(path)) return null;
-        try (org.apache.parquet.hadoop.ParquetReader<org.apache.parquet.example.data.Group> r = org.apache.parquet.hadoop.ParquetReader
-                .builder(new org.apache.parquet.hadoop.example.GroupReadSupport(), new org.apache.hadoop.fs.Path(path))
-                .withConf(files.conf()).build()) {
-            org.apache.parquet.example.data.Group g = r.read();
-            return g == null ? null : g.getString("status", 0);
+        Group g = firstRow(files, path);
+        return g == null ? null : g.getString("status", 0);
+    }
+
+    /** The first row of a Parquet file, or null if it has none (read without Spark). */
+    static Group firstRow(HadoopFiles files, String path) throws IOException {
+        try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), new Path(path)).withConf(files.conf()).build()) {
+            return r.read();
         }
+    }
+
+    /**
+     * Every runs file of every sweep under a results root that {@link ResultsFileCheck} passes; a
+     * damaged one is skipped with a warning (the next submission of its sweep quarantines it).
+     */
+    public static List<String> usableRunsFiles(HadoopFiles files, ResultsLayout layout) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (FileStatus part : files.list(layout.table(ResultsLayout.RUNS))) {
+            if (!part.isDirectory() || !part.getPath().getName().startsWith("sweep_id=")) continue;
+            for (String path : ResultsRecovery.parquetFiles(files, part.getPath().toString()).values()) {
+                String why = ResultsFileCheck.runs(files, path);
+                if (why == null) out.add(path);
+                else log.warn("results: ignoring {}: {}", path, why);
+            }
+        }
+        out.sort(null);
+        return out;
     }
 
     public static Attempt ok(List<Attempt> attempts) {

@@ -1,43 +1,117 @@
 package org.unirep.jobs.results;
 
 import java.io.IOException;
-import java.util.HashSet;
-import java.util.Set;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.parquet.example.data.Group;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.unirep.io.CrashPoint;
 import org.unirep.io.HadoopFiles;
 
 /**
- * Before a submission: removes what a killed one left half-committed (staging files, and metrics
- * files whose runs row never landed), so the tables hold only complete runs.
+ * Before a submission (under its lease): removes what a killed one left half-committed (staging
+ * files, metrics files whose runs row never landed), and moves damaged results aside (see
+ * {@link ResultsFileCheck}): a damaged runs or metrics file, or the damaged model of an ok run,
+ * goes with the rest of its run's attempt to {@code _quarantine/SWEEP_ID/STAMP/} with a warning
+ * and a {@code _why.txt}; its point then counts as not done and is trained again.
  */
 public final class ResultsRecovery {
     private static final Logger log = LoggerFactory.getLogger(ResultsRecovery.class);
 
     private ResultsRecovery() {}
 
-    /** Returns the number of orphaned files removed. */
-    public static int recover(HadoopFiles files, ResultsLayout layout, String sweepId) throws IOException {
+    public record Outcome(int removed, int quarantined) {}
+
+    public static Outcome recover(HadoopFiles files, ResultsLayout layout, String sweepId) throws IOException {
         int removed = 0;
         String staging = layout.staging(sweepId);
         if (files.exists(staging)) {
             removed += files.list(staging).length;
             files.delete(staging);
+            CrashPoint.reach(CrashPoint.RECOVERY_STEP);
         }
-        Set<String> committed = new HashSet<>();
-        String runs = layout.partition(ResultsLayout.RUNS, sweepId), metrics = layout.partition(ResultsLayout.METRICS, sweepId);
-        if (files.exists(runs)) for (FileStatus s : files.list(runs)) committed.add(s.getPath().getName());
-        if (files.exists(metrics)) {
-            for (FileStatus s : files.list(metrics)) {
-                String name = s.getPath().getName();
-                if (name.endsWith(".parquet") && !committed.contains(name)) {
-                    files.delete(s.getPath().toString());
-                    removed++;
-                }
+        String runsDir = layout.partition(ResultsLayout.RUNS, sweepId), metricsDir = layout.partition(ResultsLayout.METRICS, sweepId);
+        Map<String, String> runs = parquetFiles(files, runsDir), metrics = parquetFiles(files, metricsDir);
+        Quarantine q = new Quarantine(files, layout, sweepId);
+
+        for (Map.Entry<String, String> m : metrics.entrySet()) {
+            if (!runs.containsKey(m.getKey())) { // a commit killed between its two renames
+                files.delete(m.getValue());
+                removed++;
+                CrashPoint.reach(CrashPoint.RECOVERY_STEP);
             }
         }
+        for (Map.Entry<String, String> r : runs.entrySet()) {
+            String name = r.getKey(), metricsFile = metrics.get(name);
+            String why = ResultsFileCheck.runs(files, r.getValue());
+            if (why == null) {
+                why = metricsFile == null ? "its metrics file " + HadoopFiles.join(metricsDir, name) + " is missing"
+                        : prefixed("its metrics file: ", ResultsFileCheck.metrics(files, metricsFile));
+            }
+            String modelDir = null;
+            if (why == null) {
+                Group row = ResultsReader.firstRow(files, r.getValue());
+                if (RunRecord.OK.equals(row.getString("status", 0))) {
+                    String runId = row.getString("run_id", 0);
+                    modelDir = layout.model(runId);
+                    why = prefixed("its model " + modelDir + ": ", ResultsFileCheck.model(files, modelDir, runId));
+                    if (why == null) modelDir = null;
+                }
+            }
+            if (why != null) q.move(name, r.getValue(), metricsFile, modelDir, why);
+        }
+        q.writeReasons();
         if (removed > 0) log.info("results: removed {} file(s) a previous submission of sweep {} left uncommitted", removed, sweepId);
-        return removed;
+        return new Outcome(removed, q.count);
+    }
+
+    private static String prefixed(String prefix, String why) {
+        return why == null ? null : prefix + why;
+    }
+
+    /** *.parquet files of a folder by name (hidden and other files ignored, as Parquet readers do). */
+    static Map<String, String> parquetFiles(HadoopFiles files, String dir) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        if (!files.exists(dir)) return out;
+        for (FileStatus s : files.list(dir)) {
+            String n = s.getPath().getName();
+            if (s.isFile() && n.endsWith(".parquet") && !n.startsWith(".") && !n.startsWith("_")) out.put(n, s.getPath().toString());
+        }
+        return out;
+    }
+
+    /** Moves damaged results aside, keeping the table layout inside the quarantine folder. */
+    private static final class Quarantine {
+        final HadoopFiles files;
+        final String dir;
+        final List<String> reasons = new ArrayList<>();
+        int count;
+
+        Quarantine(HadoopFiles files, ResultsLayout layout, String sweepId) {
+            this.files = files;
+            String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
+            this.dir = HadoopFiles.join(layout.root(), "_quarantine/" + sweepId + "/" + stamp + "-" + ProcessHandle.current().pid());
+        }
+
+        void move(String name, String runsFile, String metricsFile, String modelDir, String why) throws IOException {
+            log.warn("results: {} is damaged ({}); moved to {} and its point will be trained again", runsFile, why, dir);
+            files.rename(runsFile, HadoopFiles.join(dir, ResultsLayout.RUNS + "/" + name));
+            if (metricsFile != null) files.rename(metricsFile, HadoopFiles.join(dir, ResultsLayout.METRICS + "/" + name));
+            if (modelDir != null) files.rename(modelDir, HadoopFiles.join(dir, "models/" + new org.apache.hadoop.fs.Path(modelDir).getName()));
+            reasons.add(name + ": " + why);
+            count++;
+            CrashPoint.reach(CrashPoint.RECOVERY_STEP);
+        }
+
+        void writeReasons() throws IOException {
+            if (!reasons.isEmpty()) files.writeString(HadoopFiles.join(dir, "_why.txt"), String.join("\n", reasons) + "\n");
+        }
     }
 }

@@ -14,6 +14,7 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.unirep.compression.EpochMetrics;
+import org.unirep.io.CrashPoint;
 import org.unirep.io.HadoopFiles;
 
 /**
@@ -79,9 +80,12 @@ public final class ResultsWriter {
         String runsTmp = HadoopFiles.join(staging, "runs.parquet"), metricsTmp = HadoopFiles.join(staging, "metrics.parquet");
         write(metricsTmp, METRICS_SCHEMA, metricRows(r));
         write(runsTmp, RUNS_SCHEMA, List.of(runRow(r)));
+        CrashPoint.reach(CrashPoint.COMMIT_STAGED);
         move(metricsTmp, layout.file(ResultsLayout.METRICS, r.sweepId(), r.runId(), r.attempt()));
+        CrashPoint.reach(CrashPoint.COMMIT_HALF);
         move(runsTmp, layout.file(ResultsLayout.RUNS, r.sweepId(), r.runId(), r.attempt()));
         files.delete(staging);
+        CrashPoint.reach(CrashPoint.COMMITTED);
     }
 
     private void move(String from, String to) throws IOException {

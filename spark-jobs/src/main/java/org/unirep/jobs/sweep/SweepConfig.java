@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.io.File;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
                           List<Rate> rates, List<Objective> modes, List<Long> seeds, int epochs, int batchSize,
                           int trainExamples, int testExamples, Optimizer optimizer, int encoderWorkers,
                           int averagingFrequency, Map<Objective, Grid> grids, int retries, int parallelism,
-                          List<String> failPoints, String source) implements Serializable {
+                          List<String> failPoints, Lease lease, String source) implements Serializable {
 
     public record Rate(int dim, int levels) implements Serializable {
         public double bits() { return dim * Math.log(levels) / Math.log(2); }
@@ -36,6 +37,9 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
 
     /** The lambda at which a mode's shared encoder is trained, and the two fan-out grids. */
     public record Grid(double encoderLambda, List<Double> universal, List<Double> endToEnd) implements Serializable {}
+
+    /** One submission at a time per results root and sweep id: how long a silent holder keeps it, and whether to queue. */
+    public record Lease(Duration ttl, boolean await) implements Serializable {}
 
     private static final String DEFAULTS = "unirep-sweep-defaults.conf";
 
@@ -147,7 +151,7 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
                 List.copyOf(modes), List.copyOf(seeds), r.atLeast("epochs", 1), r.atLeast("batch-size", 1),
                 r.atLeast("train-examples", 0), r.atLeast("test-examples", 0), opt, r.atLeast("encoder.workers", 0),
                 r.atLeast("encoder.averaging-frequency", 1), grids, r.atLeast("retries", 0), r.atLeast("parallelism", 0),
-                List.copyOf(failPoints), source);
+                List.copyOf(failPoints), new Lease(r.duration("lease.ttl", Duration.ofSeconds(5)), r.bool("lease.wait")), source);
     }
 
     /** A value as the user wrote it (HOCON, one line), for error messages. */
@@ -205,6 +209,25 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
                 return c.getDouble(key);
             } catch (ConfigException e) {
                 throw error(key, c.getIsNull(key) ? "null" : shown(c.getValue(key)), "a number");
+            }
+        }
+
+        Duration duration(String key, Duration min) {
+            Duration d;
+            try {
+                d = c.getDuration(key);
+            } catch (ConfigException e) {
+                throw error(key, c.getIsNull(key) ? "null" : shown(c.getValue(key)), "a duration, e.g. 2m or 90s");
+            }
+            if (d.compareTo(min) < 0) throw error(key, shown(c.getValue(key)), "a duration of at least " + min.toSeconds() + "s");
+            return d;
+        }
+
+        boolean bool(String key) {
+            try {
+                return c.getBoolean(key);
+            } catch (ConfigException e) {
+                throw error(key, c.getIsNull(key) ? "null" : shown(c.getValue(key)), "true or false");
             }
         }
 

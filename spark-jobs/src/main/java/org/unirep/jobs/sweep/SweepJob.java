@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unirep.data.LabeledImages;
 import org.unirep.data.Split;
+import org.unirep.io.CrashPoint;
 import org.unirep.io.HadoopFiles;
 import org.unirep.io.ModelStore;
 import org.unirep.jobs.encoder.SharedEncoderJob;
@@ -24,9 +25,12 @@ import org.unirep.jobs.ingest.IngestedData;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.ResultsReader;
 import org.unirep.jobs.results.ResultsRecovery;
+import org.unirep.jobs.results.ResultsRootCheck;
 import org.unirep.jobs.results.ResultsWriter;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
+import org.unirep.jobs.results.SweepLease;
+import org.unirep.spark.Cancellation;
 
 /**
  * The main job: a sweep over (rate, mode, lambda, seed). Stage 1 trains each shared encoder
@@ -74,6 +78,21 @@ public final class SweepJob {
         int parallelism = c.parallelism() > 0 ? c.parallelism() : jsc.defaultParallelism();
         SweepPlan plan = SweepPlan.of(c, data.datasetChecksum(), classifierId, workers);
         ResultsLayout layout = new ResultsLayout(c.results());
+        ResultsRootCheck.writable(files, layout);
+        String group = Cancellation.jobGroup(c.id());
+        try (SweepLease lease = SweepLease.acquire(files, layout, c.id(), c.lease().ttl(), c.lease().await(),
+                () -> jsc.cancelJobGroup(group))) {
+            CrashPoint.reach(CrashPoint.LEASE_TAKEN);
+            return underLease(spark, jsc, files, layout, lease, c, data, minibatches, plan, classifier, parallelism, t0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the lease of sweep " + c.id(), e);
+        }
+    }
+
+    private static Result underLease(SparkSession spark, JavaSparkContext jsc, HadoopFiles files, ResultsLayout layout, SweepLease lease,
+                                     SweepConfig c, IngestedData data, List<String> minibatches, SweepPlan plan,
+                                     MultiLayerNetwork classifier, int parallelism, long t0) throws IOException {
         ResultsWriter writer = new ResultsWriter(files, layout);
         ResultsRecovery.recover(files, layout, c.id());
         Map<String, List<ResultsReader.Attempt>> attempts = ResultsReader.attempts(spark, files, layout, c.id());
@@ -81,6 +100,7 @@ public final class SweepJob {
         int skipped = 0;
         List<RunRecord> ended = new ArrayList<>();
         for (GridPoint p : concat(plan.encoders(), plan.fanOut())) if (isFinal(attempts.get(p.runId()))) skipped++;
+        ResultsRootCheck.space(files, layout, plan.total() - skipped);
         SweepProgress progress = new SweepProgress(c.id(), plan.total(), skipped);
         log.info("sweep {}: {} points ({} shared encoders, {} fan-out), {} already done; results at {}", c.id(), plan.total(),
                 plan.encoders().size(), plan.fanOut().size(), skipped, files.qualify(c.results()));
@@ -89,15 +109,18 @@ public final class SweepJob {
         if (c.testExamples() > 0) test = test.head(c.testExamples());
 
         // Stage 1: shared encoders, one after another, each data-parallel over the cluster.
+        jsc.setJobGroup(Cancellation.jobGroup(c.id()), "sweep " + c.id() + " | stage 1", true);
         for (GridPoint enc : plan.encoders()) {
             List<ResultsReader.Attempt> a = attempts.get(enc.runId());
             if (isFinal(a)) continue;
             int attempt = ResultsReader.nextAttempt(a);
             RunRecord r = null;
             for (int i = 0; i <= c.retries(); i++, attempt++) {
+                checkLease(lease, c);
                 progress.queued(1);
                 r = SharedEncoderJob.train(jsc, files, layout, enc, c.id(), attempt, minibatches, test, classifier, c.failPoints(),
                         "sweep " + c.id() + " | stage 1 shared encoder | " + enc.label() + " | run " + enc.runId());
+                checkLease(lease, c);
                 writer.commit(r);
                 progress.ended(r, enc.label());
                 ended.add(r);
@@ -129,6 +152,7 @@ public final class SweepJob {
             FanOutJob.Inputs in = new FanOutJob.Inputs(c.id(), files, layout, jsc.broadcast(train), jsc.broadcast(test),
                     c.classifier(), c.failPoints());
             for (int round = 0; round <= c.retries() && !tasks.isEmpty(); round++) {
+                checkLease(lease, c);
                 progress.queued(tasks.size());
                 List<RunRecord> rs = FanOutJob.run(jsc, in, tasks, parallelism, progress);
                 ended.addAll(rs);
@@ -143,6 +167,7 @@ public final class SweepJob {
             in.test().destroy();
         }
 
+        checkLease(lease, c);
         Map<String, List<ResultsReader.Attempt>> after = ResultsReader.attempts(spark, files, layout, c.id());
         int ok = 0, failed = 0, diverged = 0;
         for (GridPoint p : concat(plan.encoders(), plan.fanOut())) {
@@ -155,6 +180,11 @@ public final class SweepJob {
         log.info("sweep {} done: {} of {} points ok, {} failed, {} diverged ({} were already done), {} s", c.id(), ok, plan.total(),
                 failed, diverged, skipped, String.format("%.0f", result.seconds()));
         return result;
+    }
+
+    /** A submission whose lease was taken over stops before it writes another row. */
+    private static void checkLease(SweepLease lease, SweepConfig c) throws IOException {
+        if (lease.lost()) throw new IOException("sweep " + c.id() + ": this submission lost its lease (see the log); stopped");
     }
 
     /** Ok, or diverged (the same seed diverges again): not retrained. */

@@ -95,18 +95,52 @@ class IngestJobTest {
     }
 
     @Test
-    void corruptSourceIsReportedAndLeavesNoManifest(@TempDir Path src, @TempDir Path out) throws IOException {
+    void failedIngestLeavesTheOutputAsItWasAndARerunAfterTheFixSucceeds(@TempDir Path src, @TempDir Path tmp) throws IOException {
         for (String f : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
             Files.copy(TestData.mnistDir().resolve(f), src.resolve(f));
         }
+        Path fresh = tmp.resolve("fresh"), earlier = tmp.resolve("earlier");
+        IngestOptions good = new IngestOptions(DatasetName.MNIST, src.toString(), earlier.toString(), 2, 1L, List.of(64), 500, 100);
+        IngestJob.entryPoint(LocalSpark.get(), good);
+        String manifestBefore = Files.readString(earlier.resolve(IngestLayout.MANIFEST));
+        List<String> before = tree(earlier);
+
         byte[] labels = Files.readAllBytes(src.resolve("t10k-labels-idx1-ubyte.gz"));
         Files.write(src.resolve("t10k-labels-idx1-ubyte.gz"), Arrays.copyOf(labels, labels.length / 2));
-        IngestOptions o = new IngestOptions(DatasetName.MNIST, src.toString(), out.toString(), 2, 1L, List.of(64), 500, 100);
-        IdxFormatException e = assertThrows(IdxFormatException.class, () -> IngestJob.entryPoint(LocalSpark.get(), o));
-        assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte.gz"), e.getMessage());
-        assertFalse(Files.exists(out.resolve(IngestLayout.MANIFEST)));
-        IOException missing = assertThrows(IOException.class, () -> IngestedData.open(HadoopFiles.local(), out.toString()));
+        for (Path out : List.of(fresh, earlier)) {
+            IngestOptions o = new IngestOptions(DatasetName.MNIST, src.toString(), out.toString(), 2, 7L, List.of(64, 100), 500, 100);
+            IdxFormatException e = assertThrows(IdxFormatException.class, () -> IngestJob.entryPoint(LocalSpark.get(), o));
+            assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte.gz"), e.getMessage());
+        }
+        assertFalse(Files.exists(fresh), "nothing written for a failed first ingest");
+        assertEquals(before, tree(earlier), "an earlier ingest is left exactly as it was");
+        assertEquals(manifestBefore, Files.readString(earlier.resolve(IngestLayout.MANIFEST)));
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(List.of("earlier"), s.map(p -> p.getFileName().toString()).sorted().toList(), "no staging folder left");
+        }
+        IOException missing = assertThrows(IOException.class, () -> IngestedData.open(HadoopFiles.local(), fresh.toString()));
         assertTrue(missing.getMessage().contains("run `unirep ingest"), missing.getMessage());
+
+        Files.write(src.resolve("t10k-labels-idx1-ubyte.gz"), labels);
+        IngestJob.Report r = IngestJob.entryPoint(LocalSpark.get(),
+                new IngestOptions(DatasetName.MNIST, src.toString(), earlier.toString(), 2, 7L, List.of(64, 100), 500, 100));
+        assertEquals(100, r.split(Split.TEST).count());
+        assertEquals(6, IngestedData.open(HadoopFiles.local(), earlier.toString()).minibatchPaths(Split.TRAIN, 100).size(),
+                "the rerun replaced the earlier ingest (which had no minibatches of 100)");
+    }
+
+    @Test
+    void anOutputFolderHoldingOtherFilesIsRefusedNotDeleted(@TempDir Path out) throws IOException {
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        IOException e = assertThrows(IOException.class, () -> IngestJob.entryPoint(LocalSpark.get(), options(out, 2)));
+        assertTrue(e.getMessage().contains("notes.txt") && e.getMessage().contains(out.toString()), e.getMessage());
+        assertEquals("mine", Files.readString(out.resolve("notes.txt")));
+    }
+
+    private static List<String> tree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(p -> root.relativize(p) + ":" + p.toFile().length()).sorted().toList();
+        }
     }
 
     private static String firstPath(Path out) throws IOException {

@@ -54,4 +54,17 @@ class ReportJobTest {
             for (Path f : fs) assertTrue(Files.size(f) > 1000, f + " is not empty");
         }
     }
+
+    @Test
+    void damagedRunsFilesAreLeftOutNotFatal(@TempDir Path dir) throws IOException {
+        String results = ResultsFixture.write(dir), out = dir.resolve("report").toString();
+        Path runs = Path.of(results, "runs", "sweep_id=fx");
+        Path truncated = runs.resolve("run-run10-a1.parquet"); // rdp end-to-end lambda 0.015
+        Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(truncated), 100));
+        Files.writeString(runs.resolve("run-run99-a1.parquet"), "not parquet");
+        ReportJob.Result r = ReportJob.entryPoint(LocalSpark.get(), List.of(results), List.of(), out);
+        assertEquals(8, r.curves().size());
+        assertTrue(r.curves().stream().noneMatch(p -> p.mode().equals("rdp") && p.kind().equals("end_to_end") && p.lambda() == 0.015));
+        assertTrue(Files.exists(truncated), "the report reads; it does not move files");
+    }
 }
