@@ -42,8 +42,4 @@ public record CompressionConfig(Objective objective, int dim, int levels, double
     public CompressionConfig withEpochs(int e) {
         return new CompressionConfig(objective, dim, levels, lambda, seed, e, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);
     }
-
-    public CompressionConfig withSeed(long s) {
-        return new CompressionConfig(objective, dim, levels, lambda, s, epochs, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);
-    }
 }

@@ -18,9 +18,4 @@ public enum Split {
     public String imagesFile() { return filePrefix + "-images-idx3-ubyte"; }
 
     public String labelsFile() { return filePrefix + "-labels-idx1-ubyte"; }
-
-    public static Split parse(String s) {
-        for (Split v : values()) if (v.id.equals(s)) return v;
-        throw new IllegalArgumentException("unknown split '" + s + "', expected train or test");
-    }
 }

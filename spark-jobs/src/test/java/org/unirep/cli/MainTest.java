@@ -22,7 +22,11 @@ class MainTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[] {"fetch", "ingest", "train-classifier", "sweep", "fidelity", "bench"}) {
+        java.util.Set<String> commands = Main.commandLine().getSubcommands().keySet();
+        assertTrue(commands.size() >= 8 && commands.containsAll(java.util.List.of("fetch", "ingest", "train-classifier", "sweep", "report",
+                "fidelity", "bench")), commands.toString());
+        for (String cmd : commands) {
+            if (cmd.equals("help")) continue;
             Run r = run(cmd, "--help");
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().contains("Usage: unirep " + cmd), r.out());

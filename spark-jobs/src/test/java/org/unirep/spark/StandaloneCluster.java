@@ -110,7 +110,8 @@ public final class StandaloneCluster implements AutoCloseable {
         throw new IllegalStateException(n + " workers not alive within 120 s; master status: " + last + "; logs in " + home);
     }
 
-    private static List<String> javaCommand(String heap) throws IOException {
+    /** java with the project's Java 17 flags, a heap and the test classpath: append the main class and its arguments. */
+    public static List<String> javaCommand(String heap) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags());

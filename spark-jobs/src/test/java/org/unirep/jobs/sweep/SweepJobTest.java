@@ -91,13 +91,21 @@ class SweepJobTest {
     }
 
     static Dataset<Row> table(String results, String table) {
-        return LocalSpark.get().read().parquet(results + "/" + table).filter("sweep_id = 'test'");
+        return table(results, table, "test");
+    }
+
+    static Dataset<Row> table(String results, String table, String sweepId) {
+        return LocalSpark.get().read().parquet(results + "/" + table).filter("sweep_id = '" + sweepId + "'");
+    }
+
+    static Map<String, double[]> okRows(String results) {
+        return okRows(results, "test");
     }
 
     /** ok rows by run id: (mse, ce, accuracy, w1) */
-    static Map<String, double[]> okRows(String results) {
+    static Map<String, double[]> okRows(String results, String sweepId) {
         Map<String, double[]> m = new HashMap<>();
-        for (Row r : table(results, "runs").filter("status = 'ok'").collectAsList()) {
+        for (Row r : table(results, "runs", sweepId).filter("status = 'ok'").collectAsList()) {
             assertNull(m.put(r.getAs("run_id"), new double[] {r.getAs("mse"), r.isNullAt(r.fieldIndex("ce")) ? Double.NaN : r.getAs("ce"),
                     r.isNullAt(r.fieldIndex("accuracy")) ? Double.NaN : r.getAs("accuracy"),
                     r.isNullAt(r.fieldIndex("w1")) ? Double.NaN : r.getAs("w1")}), "two ok rows for " + r.getAs("run_id"));

@@ -1,0 +1,208 @@
+package org.unirep.jobs.sweep;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.unirep.classifier.ClassifierConfig;
+import org.unirep.data.DatasetName;
+import org.unirep.io.CrashPoint;
+import org.unirep.jobs.classifier.TrainClassifierJob;
+import org.unirep.jobs.classifier.TrainClassifierOptions;
+import org.unirep.jobs.ingest.IngestJob;
+import org.unirep.jobs.ingest.IngestOptions;
+import org.unirep.spark.LocalSpark;
+import org.unirep.spark.StandaloneCluster;
+import org.unirep.testing.TestData;
+
+/**
+ * The sweep's driver killed (JVM halted, as kill -9 leaves things) at crash points chosen by a
+ * seeded RNG, results damaged between submissions, and a second submission started while one
+ * runs; after a final submission the tables equal those of an uninterrupted run: same run ids,
+ * same metrics, no duplicate, no orphan. Each submission is its own JVM.
+ */
+class SweepKillTest {
+    static final int POINTS = 6; // rdc: encoder + 2 universal + 1 end-to-end; rdp: encoder + 1 universal
+    static final long SEED = 15;
+
+    @TempDir Path dir;
+
+    String config(String results) {
+        return """
+                sweep {
+                  id = kill
+                  ingest = "%s"
+                  classifier = "%s"
+                  results = "%s"
+                  rates = [[3, 3]]
+                  modes = [rdc, rdp]
+                  epochs = 1
+                  train-examples = 256
+                  test-examples = 200
+                  encoder { workers = 2, averaging-frequency = 1 }
+                  rdc { encoder-lambda = 0.015, universal-lambdas = [0, 0.001], end-to-end-lambdas = [0.015] }
+                  rdp { encoder-lambda = 0.015, universal-lambdas = [0], end-to-end-lambdas = [] }
+                  parallelism = 2
+                  retries = 0
+                }
+                """.formatted(dir.resolve("ingest"), dir.resolve("classifier"), results);
+    }
+
+    Process submit(String results, String crashAt, Path log) throws IOException {
+        Path conf = dir.resolve("sweep-" + results.hashCode() + ".conf");
+        Files.writeString(conf, config(results));
+        List<String> cmd = new ArrayList<>(StandaloneCluster.javaCommand("-Xmx2g"));
+        if (crashAt != null) cmd.add("-Dunirep.crash-at=" + crashAt);
+        cmd.addAll(List.of("org.unirep.cli.Main", "sweep", conf.toString(), "--master", "local[2]"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        return pb.start();
+    }
+
+    int run(String results, String crashAt, Path log) throws Exception {
+        Process p = submit(results, crashAt, log);
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "submission did not end in 10 minutes; log " + log);
+        return p.exitValue();
+    }
+
+    @Test
+    void killedDamagedAndConcurrentSubmissionsEndWithTheTablesOfAnUninterruptedRun() throws Exception {
+        IngestJob.entryPoint(LocalSpark.get(), new IngestOptions(DatasetName.MNIST, TestData.mnistDir().toString(),
+                dir.resolve("ingest").toString(), 2, 42L, List.of(64), 512, 200));
+        TrainClassifierJob.entryPoint(LocalSpark.get(), new TrainClassifierOptions(dir.resolve("ingest").toString(),
+                dir.resolve("classifier").toString(), new ClassifierConfig(1, 64, 0.05, 0.9, 3L), 2, 4));
+
+        String reference = dir.resolve("reference").toString(), results = dir.resolve("results").toString();
+        assertEquals(0, run(reference, null, dir.resolve("reference.log")), tail(dir.resolve("reference.log")));
+
+        // Every kind of crash point at least once, then random ones; each with a random arrival count.
+        Random rng = new Random(SEED);
+        List<String> sites = new ArrayList<>(List.of(CrashPoint.STAGE1_ROUND, CrashPoint.COMMIT_HALF, CrashPoint.RECOVERY_STEP,
+                CrashPoint.COMMIT_STAGED, CrashPoint.COMMITTED, CrashPoint.STAGE1_ROUND, CrashPoint.COMMIT_HALF, CrashPoint.LEASE_TAKEN,
+                CrashPoint.RECOVERY_STEP, CrashPoint.COMMITTED));
+        Map<String, Integer> killed = new TreeMap<>();
+        List<String> damage = new ArrayList<>();
+        List<String> trace = new ArrayList<>();
+        int submissions = 0, lastRc = 137;
+        for (int i = 0; i < sites.size(); i++) {
+            // A finished sweep has nothing left to kill: damage it first (and now and then otherwise).
+            if (i > 0 && (lastRc == 0 || rng.nextInt(3) == 0)) damage.add(damageOne(results, rng));
+            // The lease is taken once per JVM; the other sites are reached again and again.
+            String at = sites.get(i) + ":" + (sites.get(i).equals(CrashPoint.LEASE_TAKEN) ? 1 : 1 + rng.nextInt(2));
+            Path log = dir.resolve("kill-" + i + ".log");
+            long t0 = System.nanoTime();
+            lastRc = run(results, at, log);
+            submissions++;
+            trace.add(at + " -> " + lastRc + " (" + (System.nanoTime() - t0) / 1_000_000_000 + " s)");
+            assertTrue(lastRc == 137 || lastRc == 0, "submission " + i + " (crash at " + at + ") exit " + lastRc + "\n" + tail(log));
+            if (lastRc == 137) killed.merge(sites.get(i), 1, Integer::sum);
+        }
+
+        // Two submissions at once: the second stops at once, naming the holder; the first completes the sweep.
+        damage.add(damageOne(results, rng));
+        Process first = submit(results, null, dir.resolve("final.log"));
+        Path lease = Path.of(results, "_leases", "kill.json");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!Files.exists(lease) && first.isAlive() && System.nanoTime() < deadline) Thread.sleep(100);
+        assertTrue(Files.exists(lease), "the first submission holds the lease\n" + tail(dir.resolve("final.log")));
+        int second = run(results, null, dir.resolve("second.log"));
+        String secondLog = Files.readString(dir.resolve("second.log"));
+        assertEquals(1, second, secondLog);
+        assertTrue(secondLog.contains("sweep kill is already running") && secondLog.contains("pid " + first.pid()), secondLog);
+        assertTrue(first.waitFor(10, TimeUnit.MINUTES));
+        assertEquals(0, first.exitValue(), tail(dir.resolve("final.log")));
+        assertFalse(Files.exists(lease), "released at the end");
+
+        System.out.printf("kill test: %d submissions, %d killed %s, %d damaged between them %s; %s%n", submissions,
+                killed.values().stream().mapToInt(Integer::intValue).sum(), killed, damage.size(), damage, trace);
+        for (String category : List.of(CrashPoint.STAGE1_ROUND, CrashPoint.RECOVERY_STEP, CrashPoint.COMMITTED)) {
+            assertTrue(killed.containsKey(category), "killed at " + category + " at least once: " + killed);
+        }
+        assertTrue(killed.containsKey(CrashPoint.COMMIT_HALF) || killed.containsKey(CrashPoint.COMMIT_STAGED), "killed inside a commit");
+
+        Map<String, double[]> expected = okRows(reference), actual = okRows(results);
+        assertEquals(POINTS, expected.size());
+        // Separate JVMs on one thread each: the same numbers (measured: bit for bit).
+        SweepJobTest.assertSameRows(expected, actual, 1e-6, 1e-6, 1e-6, 1e-6);
+        List<Row> runs = table(results, "runs").collectAsList();
+        assertEquals(POINTS, runs.size(), "one row per point: no duplicate, no failed row");
+        assertEquals(POINTS, table(results, "metrics").count(), "one metrics row per point (1 epoch): no orphan");
+        assertEquals(parquetNames(Path.of(results, "runs", "sweep_id=kill")), parquetNames(Path.of(results, "metrics", "sweep_id=kill")));
+        try (Stream<Path> s = Files.walk(Path.of(results, "_staging"))) {
+            assertEquals(0, s.filter(Files::isRegularFile).count(), "no staging file left");
+        }
+    }
+
+    /** Damages one committed result the way a flaky file system might; returns what it did. */
+    static String damageOne(String results, Random rng) throws IOException {
+        List<Path> runs = parquetFiles(Path.of(results, "runs", "sweep_id=kill"));
+        if (runs.isEmpty()) return "nothing to damage";
+        Path victim = runs.get(rng.nextInt(runs.size()));
+        String runId = victim.getFileName().toString().replaceAll("run-(.+)-a[0-9]+\\.parquet", "$1");
+        Path model = Path.of(results, "models", runId, "model.zip");
+        switch (rng.nextInt(4)) {
+            case 0 -> {
+                truncate(victim, 100);
+                return "runs file truncated";
+            }
+            case 1 -> {
+                Files.write(victim, new byte[0]);
+                return "runs file emptied";
+            }
+            case 2 -> {
+                Path metrics = Path.of(results, "metrics", "sweep_id=kill", victim.getFileName().toString());
+                Files.writeString(metrics, "not parquet");
+                Files.deleteIfExists(metrics.resolveSibling("." + metrics.getFileName() + ".crc"));
+                return "metrics file overwritten";
+            }
+            default -> {
+                if (!Files.exists(model)) return damageOne(results, rng);
+                truncate(model, (int) Files.size(model) / 2);
+                return "model.zip truncated";
+            }
+        }
+    }
+
+    static void truncate(Path f, int bytes) throws IOException {
+        Files.write(f, Arrays.copyOf(Files.readAllBytes(f), bytes));
+    }
+
+    static List<Path> parquetFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> l = new ArrayList<>(s.filter(p -> p.getFileName().toString().endsWith(".parquet")
+                    && !p.getFileName().toString().startsWith(".")).toList());
+            Collections.sort(l);
+            return l;
+        }
+    }
+
+    static List<String> parquetNames(Path dir) throws IOException {
+        return parquetFiles(dir).stream().map(p -> p.getFileName().toString()).toList();
+    }
+
+    static org.apache.spark.sql.Dataset<Row> table(String results, String table) {
+        return SweepJobTest.table(results, table, "kill");
+    }
+
+    static Map<String, double[]> okRows(String results) {
+        return SweepJobTest.okRows(results, "kill");
+    }
+
+    static String tail(Path log) {
+        return SweepJobTest.tail(log);
+    }
+}
