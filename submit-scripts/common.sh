@@ -2,11 +2,13 @@
 # Usage: <script> [--gpu] [--dry-run] [--conf k=v ...] [--] <unirep subcommand> [args...]
 #   e.g. submit-scripts/yarn.sh --gpu -- sweep conf/paper-mnist.conf
 # Environment: UNIREP_APP_JAR (default: spark-jobs/target/unirep-spark-jobs-*-app.jar),
-#   SPARK_HOME (else spark-submit from PATH), plus each script's own settings.
+#   SPARK_HOME (else spark-submit from PATH), UNIREP_EVENT_LOG_DIR (turns the event log on there),
+#   plus each script's own settings.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 script=submit-scripts/$(basename "$0")
 gpu=false dry_run=false extra=()
+driver_log4j="" executor_log4j="" # where driver and executors find conf/log4j2.properties (set per script)
 
 die() { echo "$script: $*" >&2; exit 2; }
 
@@ -36,10 +38,36 @@ parse_args() {
   spark_submit=${SPARK_HOME:+$SPARK_HOME/bin/}spark-submit
 }
 
+# The project's Spark settings as --conf flags. Not --properties-file: in Spark 3.5 that REPLACES
+# the cluster's spark-defaults.conf (S3 connectors, event log, shuffle service on EMR, Dataproc,
+# CDP); --conf flags go on top of it, and win only on the keys the project sets.
+project_confs() {
+  local line key value
+  confs=()
+  while IFS= read -r line || [ -n "$line" ]; do
+    [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+    key=${line%%[[:space:]]*}
+    value=${line#"$key"}
+    value=${value#"${value%%[![:space:]]*}"}
+    case "$key" in
+      spark.driver.extraJavaOptions) [ -n "$driver_log4j" ] && value+=" -Dlog4j2.configurationFile=$driver_log4j" ;;
+      spark.executor.extraJavaOptions) [ -n "$executor_log4j" ] && value+=" -Dlog4j2.configurationFile=$executor_log4j" ;;
+    esac
+    confs+=(--conf "$key=$value")
+  done < "$defaults"
+  if [ -n "${UNIREP_EVENT_LOG_DIR:-}" ]; then
+    confs+=(--conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=$UNIREP_EVENT_LOG_DIR")
+    echo "$script: event log: $UNIREP_EVENT_LOG_DIR (UNIREP_EVENT_LOG_DIR)"
+  else
+    echo "$script: event log: as the Spark installation's spark-defaults.conf sets it (set UNIREP_EVENT_LOG_DIR to choose a folder)"
+  fi
+}
+
 # submit MASTER [spark-submit options...]: prints the command, then runs it unless --dry-run.
 submit() {
   local master=$1; shift
-  local cmd=("$spark_submit" --class org.unirep.cli.Main --master "$master" --properties-file "$defaults" "$@"
+  project_confs
+  local cmd=("$spark_submit" --class org.unirep.cli.Main --master "$master" "${confs[@]}" "$@"
              ${extra[@]+"${extra[@]}"} "$UNIREP_APP_JAR" "${args[@]}")
   echo "$script: $(printf '%q ' "${cmd[@]}")"
   $dry_run && return 0

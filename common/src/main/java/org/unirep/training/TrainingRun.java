@@ -103,12 +103,21 @@ public final class TrainingRun {
      * test metric ends the run as DIVERGED; other exceptions propagate.
      */
     public Result train(EpochFitter fitter, LabeledImages test, Consumer<EpochMetrics> onEpoch) {
+        return train(fitter, test, onEpoch, EpochCheckpoints.Progress.NONE, null);
+    }
+
+    /**
+     * As above, continuing after the epochs of {@code from} (this run's networks must hold the state
+     * they ended with), and saving the state after every epoch to {@code checkpoints} if not null.
+     */
+    public Result train(EpochFitter fitter, LabeledImages test, Consumer<EpochMetrics> onEpoch, EpochCheckpoints.Progress from,
+                        EpochCheckpoints checkpoints) {
         long t0 = System.nanoTime();
-        List<EpochMetrics> history = new ArrayList<>();
-        List<Double> trainLoss = new ArrayList<>();
-        long criticSteps = 0, generatorSteps = 0;
+        List<EpochMetrics> history = new ArrayList<>(from.history());
+        List<Double> trainLoss = new ArrayList<>(from.trainLoss());
+        long criticSteps = from.criticSteps(), generatorSteps = from.generatorSteps();
         try {
-            for (int epoch = 0; epoch < config.epochs(); epoch++) {
+            for (int epoch = from.epochsDone(); epoch < config.epochs(); epoch++) {
                 long te = System.nanoTime();
                 beginEpoch(epoch);
                 EpochFitter.EpochStats s = fitter.fit(this, epoch);
@@ -127,6 +136,9 @@ public final class TrainingRun {
                 if (onEpoch != null) onEpoch.accept(m);
                 if (test != null && (!Double.isFinite(m.mse()) || !Double.isFinite(m.w1()))) {
                     throw new Divergence("test metrics after epoch " + (epoch + 1) + ": mse " + m.mse() + ", w1 " + m.w1());
+                }
+                if (checkpoints != null && epoch + 1 < config.epochs()) {
+                    checkpoints.save(net, critic, new EpochCheckpoints.Progress(epoch + 1, history, trainLoss, criticSteps, generatorSteps));
                 }
             }
             return new Result(Status.OK, null, history, trainLoss, criticSteps, generatorSteps, (System.nanoTime() - t0) / 1e9);

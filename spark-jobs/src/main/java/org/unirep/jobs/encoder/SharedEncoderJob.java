@@ -13,6 +13,7 @@ import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.sweep.GridPoint;
 import org.unirep.training.Checkpoint;
+import org.unirep.training.EpochCheckpoints;
 import org.unirep.training.TrainingRun;
 
 /**
@@ -36,19 +37,25 @@ public final class SharedEncoderJob {
         try {
             p.failIfInjected(failPoints);
             CompressionConfig c = p.compressionConfig();
-            TrainingRun run = TrainingRun.endToEnd(c, classifier);
-            log.info("[{}] {}: stage 1 on {} minibatches, {} workers, averaging every {}", runId, p.label(), minibatches.size(),
-                    p.workers(), p.averagingFrequency());
+            EpochCheckpoints epochs = new EpochCheckpoints(files, layout.resume(runId));
+            EpochCheckpoints.Resumed resumed = epochs.latest();
+            TrainingRun run = resumed == null ? TrainingRun.endToEnd(c, classifier)
+                    : TrainingRun.of(c, resumed.state().net(), resumed.state().critic(), classifier);
+            EpochCheckpoints.Progress from = resumed == null ? EpochCheckpoints.Progress.NONE : resumed.progress();
+            log.info("[{}] {}: stage 1 on {} minibatches, {} workers, averaging every {}{}", runId, p.label(), minibatches.size(),
+                    p.workers(), p.averagingFrequency(), from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone());
             TrainingRun.Result r = run.train(new AveragingEpochFitter(jsc, files, minibatches, p.workers(), p.averagingFrequency(), description),
                     test, m -> log.info("[{}] {} epoch {}/{}: test mse {}, ce {}, acc {}, w1 {}", runId, p.label(), m.epoch(), c.epochs(),
-                            m.mse(), m.ce(), m.accuracy(), m.w1()));
+                            m.mse(), m.ce(), m.accuracy(), m.w1()), from, epochs);
             if (r.status() == TrainingRun.Status.DIVERGED) {
+                epochs.clear();
                 return RunRecords.of(p, sweepId, attempt, RunRecord.DIVERGED, r.error(), start, System.currentTimeMillis(), device(p), null,
                         r.history());
             }
             String dir = layout.model(runId);
             Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunRecord.OK, r.history(),
                     (System.currentTimeMillis() - start) / 1000.0));
+            epochs.clear();
             return RunRecords.of(p, sweepId, attempt, RunRecord.OK, null, start, System.currentTimeMillis(), device(p), files.qualify(dir),
                     r.history());
         } catch (Throwable t) {

@@ -12,6 +12,8 @@ import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.sweep.GridPoint;
 import org.unirep.training.Checkpoint;
+import org.unirep.training.EpochCheckpoints;
+import org.unirep.training.LocalEpochFitter;
 import org.unirep.training.TrainingRun;
 
 /**
@@ -33,23 +35,31 @@ public final class PointTrainer {
         try {
             p.failIfInjected(failPoints);
             CompressionConfig c = p.compressionConfig();
+            EpochCheckpoints epochs = new EpochCheckpoints(files, layout.resume(runId));
+            EpochCheckpoints.Resumed resumed = epochs.latest();
             TrainingRun run;
-            if (p.universal()) {
+            if (resumed != null) {
+                run = TrainingRun.of(c, resumed.state().net(), resumed.state().critic(), classifier);
+            } else if (p.universal()) {
                 Checkpoint.Loaded enc = Checkpoint.load(files, layout.model(p.encoderRunId()));
                 run = TrainingRun.universal(c, classifier, enc.net(), enc.critic());
             } else {
                 run = TrainingRun.endToEnd(c, classifier);
             }
-            log.info("[{}] {} attempt {}: training on {} images", runId, p.label(), attempt, train.count());
-            TrainingRun.Result r = run.train(train, test,
+            EpochCheckpoints.Progress from = resumed == null ? EpochCheckpoints.Progress.NONE : resumed.progress();
+            log.info("[{}] {} attempt {}: training on {} images{}", runId, p.label(), attempt, train.count(),
+                    from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone() + " (" + epochs.dir() + ")");
+            TrainingRun.Result r = run.train(new LocalEpochFitter(train), test,
                     m -> log.info("[{}] {} epoch {}/{}: test mse {}, ce {}, acc {}, w1 {}", runId, p.label(), m.epoch(), c.epochs(),
-                            m.mse(), m.ce(), m.accuracy(), m.w1()));
+                            m.mse(), m.ce(), m.accuracy(), m.w1()), from, epochs);
             long end = System.currentTimeMillis();
             if (r.status() == TrainingRun.Status.DIVERGED) {
+                epochs.clear();
                 return RunRecords.of(p, sweepId, attempt, RunRecord.DIVERGED, r.error(), start, end, device, null, r.history());
             }
             String dir = layout.model(runId);
             Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunRecord.OK, r.history(), r.seconds()));
+            epochs.clear();
             return RunRecords.of(p, sweepId, attempt, RunRecord.OK, null, start, System.currentTimeMillis(), device,
                     files.qualify(dir), r.history());
         } catch (Throwable t) { // OutOfMemoryError included: one point fails, the sweep goes on

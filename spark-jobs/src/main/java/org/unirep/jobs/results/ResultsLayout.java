@@ -9,6 +9,7 @@ import org.unirep.io.HadoopFiles;
  *   runs/sweep_id=ID/run-RUNID-aN.parquet       one row per trained model and attempt
  *   metrics/sweep_id=ID/run-RUNID-aN.parquet    its per-epoch test metrics
  *   models/RUNID/                               model.zip + critic.sd + metadata.json
+ *   models/RUNID/_resume/                       the state after the last finished epoch, while training
  *   _staging/ID/                                files being written (ignored by Parquet readers)
  * </pre>
  * Both tables are Hive-partitioned by sweep_id, so Spark, pyarrow or DuckDB read them whole.
@@ -29,4 +30,7 @@ public record ResultsLayout(String root) implements Serializable {
     public String staging(String sweepId) { return HadoopFiles.join(root, "_staging/" + sweepId); }
 
     public String model(String runId) { return HadoopFiles.join(root, "models/" + runId); }
+
+    /** Where a point in training keeps its per-epoch checkpoint (removed when it ends). */
+    public String resume(String runId) { return HadoopFiles.join(model(runId), "_resume"); }
 }

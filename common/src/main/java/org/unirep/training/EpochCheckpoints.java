@@ -1,0 +1,107 @@
+package org.unirep.training;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unirep.compression.CriticGraph;
+import org.unirep.compression.EpochMetrics;
+import org.unirep.io.HadoopFiles;
+import org.unirep.io.Json;
+
+/**
+ * A run's state after each epoch, so that a run killed in epoch k starts again at epoch k and ends
+ * with the numbers of an uninterrupted run: {@code DIR/epoch-K/} holds the network and the critic
+ * with their Adam states ({@link Checkpoint}), and {@code DIR/latest.json}, written last and
+ * atomically, names it with the history, train losses and step counts so far. No RNG state is
+ * needed: every draw is keyed by (seed, epoch, step) ({@link Seeds}). Older epochs are removed
+ * once a newer one is named.
+ */
+public final class EpochCheckpoints {
+    private static final Logger log = LoggerFactory.getLogger(EpochCheckpoints.class);
+    static final String LATEST = "latest.json";
+
+    /** What the epochs done so far produced. */
+    public record Progress(int epochsDone, List<EpochMetrics> history, List<Double> trainLoss, long criticSteps, long generatorSteps) {
+        public static final Progress NONE = new Progress(0, List.of(), List.of(), 0, 0);
+    }
+
+    public record Resumed(Checkpoint.Loaded state, Progress progress) {}
+
+    private final HadoopFiles files;
+    private final String dir;
+
+    public EpochCheckpoints(HadoopFiles files, String dir) {
+        this.files = files;
+        this.dir = dir;
+    }
+
+    public String dir() { return dir; }
+
+    /** The last complete checkpoint, or null if there is none (or it cannot be read: then it is removed, with a warning). */
+    public Resumed latest() throws IOException {
+        String latest = HadoopFiles.join(dir, LATEST);
+        if (!files.exists(latest)) return null;
+        try {
+            return read(latest);
+        } catch (Exception e) {
+            log.warn("ignoring the damaged epoch checkpoint {} ({}); training from epoch 1", dir, e.toString());
+            clear();
+            return null;
+        }
+    }
+
+    private Resumed read(String latest) throws IOException {
+        Config c = Json.parse(files.readString(latest), latest);
+        List<EpochMetrics> history = new ArrayList<>();
+        for (Config h : c.getConfigList("history")) {
+            history.add(new EpochMetrics(h.getInt("epoch"), h.getString("split"), num(h, "mse"), num(h, "ce"), num(h, "accuracy"),
+                    num(h, "w1")));
+        }
+        List<Double> loss = c.getStringList("train_loss").stream().map(Double::parseDouble).toList();
+        Progress p = new Progress(c.getInt("epochs_done"), history, loss, c.getLong("critic_steps"), c.getLong("generator_steps"));
+        return new Resumed(Checkpoint.load(files, HadoopFiles.join(dir, c.getString("folder"))), p);
+    }
+
+    public void save(ComputationGraph net, CriticGraph critic, Progress p) throws IOException {
+        String folder = "epoch-" + p.epochsDone();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs_done", p.epochsDone());
+        m.put("folder", folder);
+        List<Map<String, Object>> history = new ArrayList<>();
+        for (EpochMetrics e : p.history()) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("epoch", e.epoch());
+            h.put("split", e.split());
+            // As text: exact round trip, and NaN (not measured) survives JSON.
+            h.put("mse", Double.toString(e.mse()));
+            h.put("ce", Double.toString(e.ce()));
+            h.put("accuracy", Double.toString(e.accuracy()));
+            h.put("w1", Double.toString(e.w1()));
+            history.add(h);
+        }
+        m.put("history", history);
+        m.put("train_loss", p.trainLoss().stream().map(d -> Double.toString(d)).toList());
+        m.put("critic_steps", p.criticSteps());
+        m.put("generator_steps", p.generatorSteps());
+        Checkpoint.save(files, HadoopFiles.join(dir, folder), net, critic, Map.of("epochs_done", p.epochsDone()));
+        files.writeString(HadoopFiles.join(dir, LATEST), Json.render(m));
+        for (FileStatus s : files.list(dir)) {
+            if (s.isDirectory() && !s.getPath().getName().equals(folder)) files.delete(s.getPath().toString());
+        }
+    }
+
+    public void clear() throws IOException {
+        if (files.exists(dir)) files.delete(dir);
+    }
+
+    private static double num(Config c, String key) {
+        return Double.parseDouble(c.getString(key));
+    }
+}
