@@ -2,13 +2,15 @@ package org.unirep.jobs.fanout;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -25,12 +27,14 @@ import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.sweep.GridPoint;
 import org.unirep.spark.Cancellation;
 import org.unirep.spark.TaskDevice;
+import org.unirep.spark.TaskSlots;
 
 /**
  * Stage 2: every point is its own Spark job of one task (so the Spark UI names it, and the driver
  * hears of each as it ends), submitted from a pool of {@code parallelism} driver threads. The task
  * trains the point locally ({@link PointTrainer}) on the broadcast training/test subsets and
- * commits its rows itself. A task that dies (lost executor, killed JVM) gets a failed row from the
+ * commits its rows itself. As many points run at once as the cluster has task slots
+ * ({@link TaskSlots}: GPUs on a GPU cluster), unless the sweep sets {@code parallelism}. A task that dies (lost executor, killed JVM) gets a failed row from the
  * driver; a cancelled sweep writes nothing for the points it did not finish.
  */
 public final class FanOutJob {
@@ -44,21 +48,41 @@ public final class FanOutJob {
     public record Inputs(String sweepId, HadoopFiles files, ResultsLayout layout, Broadcast<LabeledImages> train,
                          Broadcast<LabeledImages> test, String classifierDir, List<String> failPoints) implements Serializable {}
 
+    /**
+     * Trains {@code tasks}, at most {@code parallelism} at once, or (0) as many as the cluster has
+     * task slots for a task right now, read again whenever a point ends: executors that join
+     * later, or leave, change it. Returns the records in the order of {@code tasks}.
+     */
     public static List<RunRecord> run(JavaSparkContext jsc, Inputs in, List<Task> tasks, int parallelism, SweepProgress progress)
             throws IOException {
-        List<RunRecord> out = new ArrayList<>();
-        if (tasks.isEmpty()) return out;
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, tasks.size())), r -> {
+        RunRecord[] out = new RunRecord[tasks.size()];
+        if (tasks.isEmpty()) return List.of();
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fanout");
             t.setDaemon(true);
             return t;
         });
+        CompletionService<Integer> done = new ExecutorCompletionService<>(pool);
         try {
-            List<Future<RunRecord>> futures = new ArrayList<>();
-            for (Task t : tasks) futures.add(pool.submit(() -> runOne(jsc, in, t, progress)));
-            for (Future<RunRecord> f : futures) {
+            int next = 0, running = 0, finished = 0, slots = 0;
+            while (finished < tasks.size()) {
+                int now = parallelism > 0 ? parallelism : TaskSlots.now(jsc);
+                if (now != slots) log.info("sweep {}: fan-out runs {} point(s) at once ({})", in.sweepId(), now,
+                        parallelism > 0 ? "sweep.parallelism" : "the cluster's task slots now");
+                slots = now;
+                for (; next < tasks.size() && running < slots; next++, running++) {
+                    int i = next;
+                    done.submit(() -> {
+                        out[i] = runOne(jsc, in, tasks.get(i), progress);
+                        return i;
+                    });
+                }
                 try {
-                    out.add(f.get());
+                    Future<Integer> f = done.poll(10, TimeUnit.SECONDS); // re-read the slots now and then
+                    if (f == null) continue;
+                    f.get();
+                    running--;
+                    finished++;
                 } catch (ExecutionException e) {
                     pool.shutdownNow();
                     Throwable cause = e.getCause();
@@ -73,7 +97,7 @@ public final class FanOutJob {
         } finally {
             pool.shutdownNow();
         }
-        return out;
+        return List.of(out);
     }
 
     private static RunRecord runOne(JavaSparkContext jsc, Inputs in, Task t, SweepProgress progress) throws IOException {

@@ -8,6 +8,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.parquet.example.data.Group;
 import org.slf4j.Logger;
@@ -48,28 +53,44 @@ public final class ResultsRecovery {
                 CrashPoint.reach(CrashPoint.RECOVERY_STEP);
             }
         }
-        for (Map.Entry<String, String> r : runs.entrySet()) {
-            String name = r.getKey(), metricsFile = metrics.get(name);
-            String why = ResultsFileCheck.runs(files, r.getValue());
-            if (why == null) {
-                why = metricsFile == null ? "its metrics file " + HadoopFiles.join(metricsDir, name) + " is missing"
-                        : prefixed("its metrics file: ", ResultsFileCheck.metrics(files, metricsFile));
+        // Checked in parallel (a model's check reads it whole: I/O and CRC), moved one by one.
+        List<String> names = new ArrayList<>(runs.keySet());
+        names.sort(null);
+        List<Callable<String[]>> checks = new ArrayList<>();
+        for (String name : names) checks.add(() -> damage(files, layout, metricsDir, name, runs.get(name), metrics.get(name)));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, checks.size())));
+        try {
+            for (Future<String[]> f : pool.invokeAll(checks)) {
+                String[] d = f.get(); // {name, why, model folder to move or null}, or null if intact
+                if (d != null) q.move(d[0], runs.get(d[0]), metrics.get(d[0]), d[2], d[1]);
             }
-            String modelDir = null;
-            if (why == null) {
-                Group row = ResultsReader.firstRow(files, r.getValue());
-                if (RunRecord.OK.equals(row.getString("status", 0))) {
-                    String runId = row.getString("run_id", 0);
-                    modelDir = layout.model(runId);
-                    why = prefixed("its model " + modelDir + ": ", ResultsFileCheck.model(files, modelDir, runId));
-                    if (why == null) modelDir = null;
-                }
-            }
-            if (why != null) q.move(name, r.getValue(), metricsFile, modelDir, why);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while checking the results of sweep " + sweepId, e);
+        } catch (ExecutionException e) {
+            throw new IOException("checking the results of sweep " + sweepId + ": " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         q.writeReasons();
         if (removed > 0) log.info("results: removed {} file(s) a previous submission of sweep {} left uncommitted", removed, sweepId);
         return new Outcome(removed, q.count);
+    }
+
+    /** {name, why, model folder} if the run's attempt is damaged, else null. */
+    private static String[] damage(HadoopFiles files, ResultsLayout layout, String metricsDir, String name, String runsFile,
+                                   String metricsFile) throws IOException {
+        String why = ResultsFileCheck.runs(files, runsFile);
+        if (why == null) {
+            why = metricsFile == null ? "its metrics file " + HadoopFiles.join(metricsDir, name) + " is missing"
+                    : prefixed("its metrics file: ", ResultsFileCheck.metrics(files, metricsFile));
+        }
+        if (why != null) return new String[] {name, why, null};
+        Group row = ResultsReader.firstRow(files, runsFile);
+        if (!RunRecord.OK.equals(row.getString("status", 0))) return null;
+        String runId = row.getString("run_id", 0), modelDir = layout.model(runId);
+        why = ResultsFileCheck.model(files, modelDir, runId);
+        return why == null ? null : new String[] {name, "its model " + modelDir + ": " + why, modelDir};
     }
 
     private static String prefixed(String prefix, String why) {

@@ -75,7 +75,7 @@ public final class SweepJob {
             classifierId = sha256(files, HadoopFiles.join(c.classifier(), ModelStore.MODEL_FILE));
         }
         int workers = c.encoderWorkers() > 0 ? c.encoderWorkers() : jsc.defaultParallelism();
-        int parallelism = c.parallelism() > 0 ? c.parallelism() : jsc.defaultParallelism();
+        int parallelism = c.parallelism(); // 0: the cluster's task slots, read as the fan-out goes (FanOutJob)
         SweepPlan plan = SweepPlan.of(c, data.datasetChecksum(), classifierId, workers);
         ResultsLayout layout = new ResultsLayout(c.results());
         ResultsRootCheck.writable(files, layout);

@@ -107,6 +107,6 @@ class SweepLeaseTest {
     void aResultsRootWithoutRoomForThePointsIsReported() {
         assertNull(ResultsRootCheck.spaceProblem("r", 10 * ResultsRootCheck.BYTES_PER_POINT, 10));
         String p = ResultsRootCheck.spaceProblem("hdfs://nn/r", 3 * ResultsRootCheck.BYTES_PER_POINT, 4);
-        assertTrue(p.contains("hdfs://nn/r has 24 MB free") && p.contains("4 point(s) to train need about 32 MB"), p);
+        assertTrue(p.contains("hdfs://nn/r has 96 MB free") && p.contains("4 point(s) to train need about 128 MB"), p);
     }
 }
