@@ -8,10 +8,11 @@ import org.slf4j.LoggerFactory;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.data.LabeledImages;
 import org.unirep.io.HadoopFiles;
+import org.unirep.jobs.plan.FaultInjection;
+import org.unirep.jobs.plan.GridPoint;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
-import org.unirep.jobs.sweep.GridPoint;
 import org.unirep.training.Checkpoint;
 import org.unirep.training.EpochCheckpoints;
 import org.unirep.training.TrainingRun;
@@ -31,11 +32,11 @@ public final class SharedEncoderJob {
 
     public static RunRecord train(JavaSparkContext jsc, HadoopFiles files, ResultsLayout layout, GridPoint p, String sweepId,
                                   int attempt, List<String> minibatches, LabeledImages test, MultiLayerNetwork classifier,
-                                  List<String> failPoints, String description) {
+                                  FaultInjection faults, String description) {
         long start = System.currentTimeMillis();
         String runId = p.runId();
         try {
-            p.failIfInjected(failPoints);
+            faults.failIfInjected(p);
             CompressionConfig c = p.compressionConfig();
             EpochCheckpoints epochs = new EpochCheckpoints(files, layout.resume(runId));
             EpochCheckpoints.Resumed resumed = epochs.latest();

@@ -19,12 +19,13 @@ import org.slf4j.LoggerFactory;
 import org.unirep.data.LabeledImages;
 import org.unirep.io.HadoopFiles;
 import org.unirep.io.ModelStore;
+import org.unirep.jobs.plan.FaultInjection;
+import org.unirep.jobs.plan.GridPoint;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.ResultsReader;
 import org.unirep.jobs.results.ResultsWriter;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
-import org.unirep.jobs.sweep.GridPoint;
 import org.unirep.spark.Cancellation;
 import org.unirep.spark.TaskDevice;
 import org.unirep.spark.TaskSlots;
@@ -46,7 +47,7 @@ public final class FanOutJob {
 
     /** What every task reads: broadcast data, the classifier's location, the results root. */
     public record Inputs(String sweepId, HadoopFiles files, ResultsLayout layout, Broadcast<LabeledImages> train,
-                         Broadcast<LabeledImages> test, String classifierDir, List<String> failPoints) implements Serializable {}
+                         Broadcast<LabeledImages> test, String classifierDir, FaultInjection faults) implements Serializable {}
 
     /**
      * Trains {@code tasks}, at most {@code parallelism} at once, or (0) as many as the cluster has
@@ -136,7 +137,7 @@ public final class FanOutJob {
             }
         }).clone(); // one copy per task: concurrent tasks share the executor
         RunRecord r = PointTrainer.train(t.point(), in.sweepId(), t.attempt(), in.files(), in.layout(), in.train().value(),
-                in.test().value(), classifier, device, in.failPoints());
+                in.test().value(), classifier, device, in.faults());
         new ResultsWriter(in.files(), in.layout()).commit(r);
         return r;
     }

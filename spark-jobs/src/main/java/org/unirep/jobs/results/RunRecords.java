@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.io.Json;
-import org.unirep.jobs.sweep.GridPoint;
+import org.unirep.jobs.plan.GridPoint;
 
 /** Builds runs rows and the model metadata sidecar from a finished (or failed) run. */
 public final class RunRecords {

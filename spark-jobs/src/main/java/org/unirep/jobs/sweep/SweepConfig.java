@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.unirep.compression.Objective;
 import org.unirep.data.DatasetName;
+import org.unirep.jobs.plan.Optimizer;
 
 /**
  * One sweep, read from HOCON (keys and defaults: {@code unirep-sweep-defaults.conf}) and validated
@@ -31,9 +32,6 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
     public record Rate(int dim, int levels) implements Serializable {
         public double bits() { return dim * Math.log(levels) / Math.log(2); }
     }
-
-    public record Optimizer(double learningRate, double criticLearningRate, double beta1, double beta2, double sigma)
-            implements Serializable {}
 
     /** The lambda at which a mode's shared encoder is trained, and the two fan-out grids. */
     public record Grid(double encoderLambda, List<Double> universal, List<Double> endToEnd) implements Serializable {}

@@ -22,6 +22,8 @@ import org.unirep.jobs.encoder.SharedEncoderJob;
 import org.unirep.jobs.fanout.FanOutJob;
 import org.unirep.jobs.fanout.SweepProgress;
 import org.unirep.jobs.ingest.IngestedData;
+import org.unirep.jobs.plan.FaultInjection;
+import org.unirep.jobs.plan.GridPoint;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.ResultsReader;
 import org.unirep.jobs.results.ResultsRecovery;
@@ -94,6 +96,7 @@ public final class SweepJob {
                                      SweepConfig c, IngestedData data, List<String> minibatches, SweepPlan plan,
                                      MultiLayerNetwork classifier, int parallelism, long t0) throws IOException {
         ResultsWriter writer = new ResultsWriter(files, layout);
+        FaultInjection faults = new FaultInjection(c.failPoints());
         ResultsRecovery.recover(files, layout, c.id());
         Map<String, List<ResultsReader.Attempt>> attempts = ResultsReader.attempts(spark, files, layout, c.id());
 
@@ -118,7 +121,7 @@ public final class SweepJob {
             for (int i = 0; i <= c.retries(); i++, attempt++) {
                 checkLease(lease, c);
                 progress.queued(1);
-                r = SharedEncoderJob.train(jsc, files, layout, enc, c.id(), attempt, minibatches, test, classifier, c.failPoints(),
+                r = SharedEncoderJob.train(jsc, files, layout, enc, c.id(), attempt, minibatches, test, classifier, faults,
                         "sweep " + c.id() + " | stage 1 shared encoder | " + enc.label() + " | run " + enc.runId());
                 checkLease(lease, c);
                 writer.commit(r);
@@ -150,7 +153,7 @@ public final class SweepJob {
         if (!tasks.isEmpty()) {
             LabeledImages train = data.trainingSubset(data.load(spark, Split.TRAIN), c.trainExamples());
             FanOutJob.Inputs in = new FanOutJob.Inputs(c.id(), files, layout, jsc.broadcast(train), jsc.broadcast(test),
-                    c.classifier(), c.failPoints());
+                    c.classifier(), faults);
             for (int round = 0; round <= c.retries() && !tasks.isEmpty(); round++) {
                 checkLease(lease, c);
                 progress.queued(tasks.size());

@@ -3,6 +3,7 @@ package org.unirep.jobs.sweep;
 import java.util.ArrayList;
 import java.util.List;
 import org.unirep.compression.Objective;
+import org.unirep.jobs.plan.GridPoint;
 
 /**
  * The grid of a sweep: stage 1 holds one shared encoder per (rate, mode, seed), trained end to end

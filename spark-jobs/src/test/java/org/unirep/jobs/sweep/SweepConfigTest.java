@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.unirep.compression.Objective;
+import org.unirep.jobs.plan.GridPoint;
 
 class SweepConfigTest {
     static final String BASE = """

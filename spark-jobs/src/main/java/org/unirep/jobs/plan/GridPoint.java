@@ -1,4 +1,4 @@
-package org.unirep.jobs.sweep;
+package org.unirep.jobs.plan;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.Objective;
+import org.unirep.training.TrainingRun;
 
 /**
  * One model to train. Its run id is a hash of everything that determines the result (data and
@@ -22,7 +23,7 @@ import org.unirep.compression.Objective;
  */
 public record GridPoint(String stage, String kind, Objective mode, String dataset, String datasetChecksum,
                         String classifierId, int dim, int levels, double lambda, double encoderLambda,
-                        String encoderRunId, long seed, int epochs, int batchSize, SweepConfig.Optimizer optimizer,
+                        String encoderRunId, long seed, int epochs, int batchSize, Optimizer optimizer,
                         int trainExamples, int testExamples, int workers, int averagingFrequency) implements Serializable {
 
     public static final String ENCODER = "encoder", FANOUT = "fanout";
@@ -63,7 +64,7 @@ public record GridPoint(String stage, String kind, Objective mode, String datase
         m.put("test_examples", testExamples);
         m.put("workers", workers);
         m.put("averaging_frequency", averagingFrequency);
-        m.put("training_loop", org.unirep.training.TrainingRun.LOOP_VERSION);
+        m.put("training_loop", TrainingRun.LOOP_VERSION);
         return m;
     }
 
@@ -81,19 +82,5 @@ public record GridPoint(String stage, String kind, Objective mode, String datase
     public String label() {
         return String.format("%s %s (%d,%d) %.2f bits lambda=%s seed=%d", kind, mode.id(), dim, levels, rateBits(),
                 lambda, seed);
-    }
-
-    /** Throws if one of the sweep's fault-injection points names this point. */
-    public void failIfInjected(java.util.List<String> failPoints) {
-        for (String f : failPoints) {
-            if (matches(f)) throw new IllegalStateException("fault injected at " + f + " (sweep.fault-injection.fail-points)");
-        }
-    }
-
-    /** The key fault injection matches: kind:mode:lambda ("encoder" for stage 1). */
-    public boolean matches(String failPoint) {
-        String[] p = failPoint.split(":");
-        String k = ENCODER.equals(stage) ? ENCODER : kind;
-        return p.length == 3 && p[0].equals(k) && p[1].equals(mode.id()) && Double.parseDouble(p[2]) == lambda;
     }
 }

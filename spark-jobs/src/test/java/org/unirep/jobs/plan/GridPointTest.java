@@ -1,4 +1,4 @@
-package org.unirep.jobs.sweep;
+package org.unirep.jobs.plan;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -10,7 +10,7 @@ class GridPointTest {
     static GridPoint point(String encoderRunId, double lambda) {
         return new GridPoint(GridPoint.FANOUT, encoderRunId == null ? GridPoint.END_TO_END : GridPoint.UNIVERSAL, Objective.RDC, "mnist",
                 "0123456789abcdef", "fedcba9876543210", 3, 3, lambda, 0.015, encoderRunId, 1, 30, 64,
-                new SweepConfig.Optimizer(0.01, 0.0002, 0.5, 0.9, 1.0), 0, 0, 0, 0);
+                new Optimizer(0.01, 0.0002, 0.5, 0.9, 1.0), 0, 0, 0, 0);
     }
 
     @Test
@@ -28,5 +28,18 @@ class GridPointTest {
         assertNotEquals(p.runId(), point("1111222233334444", 0.015).runId());
         assertEquals(p.runId(), point(null, 0.015).runId(), "deterministic");
         assertEquals(16, p.runId().length());
+    }
+
+    @Test
+    void faultInjectionNamesPointsByKindModeAndLambda() {
+        GridPoint universal = point("1111222233334444", 0.001), e2e = point(null, 0.015);
+        GridPoint encoder = new GridPoint(GridPoint.ENCODER, GridPoint.END_TO_END, Objective.RDC, "mnist", "c", "k", 3, 3, 0.015, 0.015,
+                null, 1, 30, 64, new Optimizer(0.01, 0.0002, 0.5, 0.9, 1.0), 0, 0, 2, 5);
+        FaultInjection f = new FaultInjection(java.util.List.of("universal:rdc:0.001", "encoder:rdc:0.015"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.failIfInjected(universal));
+        assertTrue(e.getMessage().contains("universal:rdc:0.001"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> f.failIfInjected(encoder));
+        f.failIfInjected(e2e); // end_to_end rdc 0.015 is not named: stage 1's encoder key is "encoder"
+        FaultInjection.NONE.failIfInjected(universal);
     }
 }
