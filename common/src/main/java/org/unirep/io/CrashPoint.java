@@ -20,6 +20,8 @@ public final class CrashPoint {
     public static final String COMMIT_STAGED = "commit.staged";
     /** A commit's metrics file is in place, its runs row not yet. */
     public static final String COMMIT_HALF = "commit.half";
+    /** A training run's state after an epoch is saved (models/RUNID/_resume). */
+    public static final String EPOCH_SAVED = "epoch.saved";
     /** A point's runs row is committed (between points). */
     public static final String COMMITTED = "commit.done";
 

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unirep.compression.CriticGraph;
 import org.unirep.compression.EpochMetrics;
+import org.unirep.io.CrashPoint;
 import org.unirep.io.HadoopFiles;
 import org.unirep.io.Json;
 
@@ -92,6 +93,7 @@ public final class EpochCheckpoints {
         m.put("generator_steps", p.generatorSteps());
         Checkpoint.save(files, HadoopFiles.join(dir, folder), net, critic, Map.of("epochs_done", p.epochsDone()));
         files.writeString(HadoopFiles.join(dir, LATEST), Json.render(m));
+        CrashPoint.reach(CrashPoint.EPOCH_SAVED);
         for (FileStatus s : files.list(dir)) {
             if (s.isDirectory() && !s.getPath().getName().equals(folder)) files.delete(s.getPath().toString());
         }

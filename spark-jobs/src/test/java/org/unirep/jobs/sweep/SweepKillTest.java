@@ -61,9 +61,10 @@ class SweepKillTest {
                 """.formatted(dir.resolve("ingest"), dir.resolve("classifier"), results);
     }
 
-    Process submit(String results, String crashAt, Path log) throws IOException {
-        Path conf = dir.resolve("sweep-" + results.hashCode() + ".conf");
-        Files.writeString(conf, config(results));
+    Process submit(String resultsOrConf, String crashAt, Path log) throws IOException {
+        String text = resultsOrConf.contains("sweep {") ? resultsOrConf : config(resultsOrConf);
+        Path conf = dir.resolve("sweep-" + text.hashCode() + ".conf");
+        Files.writeString(conf, text);
         List<String> cmd = new ArrayList<>(StandaloneCluster.javaCommand("-Xmx2g"));
         if (crashAt != null) cmd.add("-Dunirep.crash-at=" + crashAt);
         cmd.addAll(List.of("org.unirep.cli.Main", "sweep", conf.toString(), "--master", "local[2]"));
@@ -143,6 +144,58 @@ class SweepKillTest {
         assertEquals(parquetNames(Path.of(results, "runs", "sweep_id=kill")), parquetNames(Path.of(results, "metrics", "sweep_id=kill")));
         try (Stream<Path> s = Files.walk(Path.of(results, "_staging"))) {
             assertEquals(0, s.filter(Files::isRegularFile).count(), "no staging file left");
+        }
+    }
+
+    @Test
+    void pointsKilledMidTrainingResumeAtTheirEpochWithTheNumbersOfAnUninterruptedRun() throws Exception {
+        IngestJob.entryPoint(LocalSpark.get(), new IngestOptions(DatasetName.MNIST, TestData.mnistDir().toString(),
+                dir.resolve("ingest").toString(), 2, 42L, List.of(64), 256, 100));
+        String reference = dir.resolve("reference").toString(), results = dir.resolve("results").toString();
+        // RDP without a classifier: a 3-epoch stage-1 encoder and a 3-epoch universal decoder on it.
+        java.util.function.Function<String, String> conf = r -> """
+                sweep {
+                  id = kill
+                  ingest = "%s"
+                  classifier = null
+                  results = "%s"
+                  modes = [rdp]
+                  epochs = 3
+                  train-examples = 128
+                  test-examples = 100
+                  encoder { workers = 2, averaging-frequency = 1 }
+                  rdp { encoder-lambda = 0.015, universal-lambdas = [0], end-to-end-lambdas = [] }
+                  parallelism = 1
+                  retries = 0
+                }
+                """.formatted(dir.resolve("ingest"), r);
+        assertEquals(0, run(conf.apply(reference), null, dir.resolve("reference.log")), tail(dir.resolve("reference.log")));
+
+        // Killed once the encoder's epoch 1 is saved; then once the resumed encoder is done and the
+        // universal point's epoch 1 is saved (the 2nd save of that submission); then to the end.
+        assertEquals(137, run(conf.apply(results), CrashPoint.EPOCH_SAVED + ":1", dir.resolve("k1.log")), tail(dir.resolve("k1.log")));
+        assertEquals(List.of(1), epochsSaved(results));
+        assertEquals(137, run(conf.apply(results), CrashPoint.EPOCH_SAVED + ":2", dir.resolve("k2.log")), tail(dir.resolve("k2.log")));
+        assertTrue(Files.readString(dir.resolve("k2.log")).contains("resuming after epoch 1"), tail(dir.resolve("k2.log")));
+        assertEquals(List.of(1), epochsSaved(results), "the encoder is done; the universal point saved its epoch 1");
+        assertEquals(0, run(conf.apply(results), null, dir.resolve("k3.log")), tail(dir.resolve("k3.log")));
+        assertTrue(Files.readString(dir.resolve("k3.log")).contains("resuming after epoch 1"), tail(dir.resolve("k3.log")));
+        assertEquals(List.of(), epochsSaved(results), "checkpoints are removed when their point ends");
+
+        Map<String, double[]> expected = okRows(reference), actual = okRows(results);
+        assertEquals(2, expected.size());
+        SweepJobTest.assertSameRows(expected, actual, 1e-6, 1e-6, 1e-6, 1e-6);
+        assertEquals(3 * 2, table(results, "metrics").count(), "3 epochs of history per point, resumed ones included");
+    }
+
+    /** epochs_done of every epoch checkpoint under the results root. */
+    static List<Integer> epochsSaved(String results) throws IOException {
+        try (Stream<Path> s = Files.walk(Path.of(results, "models"))) {
+            List<Integer> out = new ArrayList<>();
+            for (Path p : s.filter(p -> p.getFileName().toString().equals("latest.json")).toList()) {
+                out.add(org.unirep.io.Json.parse(Files.readString(p), p.toString()).getInt("epochs_done"));
+            }
+            return out;
         }
     }
 
