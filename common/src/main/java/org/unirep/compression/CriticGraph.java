@@ -125,8 +125,11 @@ public final class CriticGraph {
         // Adam's bias correction counts steps: go on from where the workers stopped.
         TrainingConfig tc = sd.getTrainingConfig(), wc = workers.get(0).sd.getTrainingConfig();
         if (tc != null && wc != null) tc.setIterationCount(wc.getIterationCount());
+        if (workers.get(0).sd.getUpdaterMap() == null) return; // the workers took no step
+        // A critic that never stepped itself (the stage-1 driver's) has no Adam state yet: without
+        // one, the moments would be dropped every round and the next round's workers start from zero.
+        if (sd.getUpdaterMap() == null) initializeTraining(sd);
         Map<String, org.nd4j.linalg.learning.GradientUpdater> mine = sd.getUpdaterMap();
-        if (mine == null || workers.get(0).sd.getUpdaterMap() == null) return;
         for (Map.Entry<String, org.nd4j.linalg.learning.GradientUpdater> e : mine.entrySet()) {
             @SuppressWarnings("unchecked") Map<String, INDArray> state = e.getValue().getState();
             for (Map.Entry<String, INDArray> s : state.entrySet()) {
@@ -134,6 +137,17 @@ public final class CriticGraph {
                 for (CriticGraph w : workers) sum.addi((INDArray) w.sd.getUpdaterMap().get(e.getKey()).getState().get(s.getKey()));
                 s.getValue().assign(sum.divi(workers.size()));
             }
+        }
+    }
+
+    /** SameDiff builds its updaters lazily, on the first fit, through a protected method. */
+    private static void initializeTraining(SameDiff sd) {
+        try {
+            java.lang.reflect.Method m = SameDiff.class.getDeclaredMethod("initializeTraining");
+            m.setAccessible(true);
+            m.invoke(sd);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot set up the critic's Adam state (SameDiff.initializeTraining)", e);
         }
     }
 

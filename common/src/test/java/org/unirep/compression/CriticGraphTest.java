@@ -101,4 +101,31 @@ class CriticGraphTest {
         assertFalse(out.contains(CriticGraph.QuietSameDiff.NOISE), out.lines().limit(3).toList().toString());
         assertTrue(out.contains("progress line"), out);
     }
+
+    /** Stage 1's averaging round: weights and Adam moments become the workers' means, Adam's step count goes on. */
+    @Test
+    void averagingSetsWeightsAndAdamStateToTheWorkersMeans() {
+        CriticGraph base = CriticGraph.create(new int[] {4, 4, 4}, 28, 10.0, 3L, DataType.FLOAT).trainWith(1e-3, 0.5, 0.9);
+        CriticGraph a = base.copy(), b = base.copy();
+        Map<String, INDArray> in1 = inputs(DataType.FLOAT, 4, 1), in2 = inputs(DataType.FLOAT, 4, 2);
+        a.fitStep(in1.get(CriticGraph.REAL), in1.get(CriticGraph.FAKE), in1.get(CriticGraph.EPS));
+        b.fitStep(in2.get(CriticGraph.REAL), in2.get(CriticGraph.FAKE), in2.get(CriticGraph.EPS));
+        a.fitStep(in2.get(CriticGraph.REAL), in2.get(CriticGraph.FAKE), in2.get(CriticGraph.EPS));
+        b.fitStep(in1.get(CriticGraph.REAL), in1.get(CriticGraph.FAKE), in1.get(CriticGraph.EPS));
+        CriticGraph avg = base.copy();
+        avg.averageFrom(java.util.List.of(a, b));
+        for (String v : new String[] {"conv1_w", "conv3_b", "fc_w"}) {
+            INDArray want = a.sameDiff().getVariable(v).getArr().add(b.sameDiff().getVariable(v).getArr()).divi(2);
+            assertTrue(want.equalsWithEps(avg.sameDiff().getVariable(v).getArr(), 1e-6), v);
+            assertFalse(want.equalsWithEps(a.sameDiff().getVariable(v).getArr(), 1e-9), v + ": the workers differ");
+        }
+        for (String v : avg.sameDiff().getUpdaterMap().keySet()) {
+            @SuppressWarnings("unchecked") Map<String, INDArray> sa = a.sameDiff().getUpdaterMap().get(v).getState(),
+                    sb = b.sameDiff().getUpdaterMap().get(v).getState(), sv = avg.sameDiff().getUpdaterMap().get(v).getState();
+            for (String k : sv.keySet()) {
+                assertTrue(sa.get(k).add(sb.get(k)).divi(2).equalsWithEps(sv.get(k), 1e-6), v + " Adam " + k);
+            }
+        }
+        assertEquals(2, avg.sameDiff().getTrainingConfig().getIterationCount(), "two steps per worker: Adam's bias correction goes on at 2");
+    }
 }
