@@ -42,6 +42,7 @@ public final class TrainingRun {
     private final MultiLayerNetwork classifier;
     private final Seeds seeds;
     private final Steps steps;
+    private String name;
 
     private TrainingRun(CompressionConfig config, ComputationGraph net, CriticGraph critic, MultiLayerNetwork classifier) {
         this.config = config;
@@ -50,6 +51,13 @@ public final class TrainingRun {
         this.classifier = classifier;
         this.seeds = new Seeds(config.seed());
         this.steps = new Steps(net, critic, seeds, config.objective());
+        this.name = config.objective().id() + " dim=" + config.dim() + " L=" + config.levels() + " lambda=" + config.lambda() + " ";
+    }
+
+    /** Names the run in its progress lines (a run id and label in a sweep). */
+    public TrainingRun named(String name) {
+        this.name = name + " ";
+        return this;
     }
 
     /** A new end-to-end model and critic. RDC needs the frozen classifier; for RDP it only measures CE. */
@@ -121,6 +129,7 @@ public final class TrainingRun {
                 long te = System.nanoTime();
                 beginEpoch(epoch);
                 EpochFitter.EpochStats s = fitter.fit(this, epoch);
+                long tEval = System.nanoTime();
                 criticSteps += s.criticSteps();
                 generatorSteps += s.generatorSteps();
                 if (s.generatorSteps() > 0) Divergence.check(s.generatorLoss(), epoch, s.criticSteps() + s.generatorSteps() - 1, config.lambda());
@@ -128,11 +137,15 @@ public final class TrainingRun {
                 EpochMetrics m = test != null ? Evaluation.evaluate(net, test, epoch + 1, critic, classifier, seeds)
                         : new EpochMetrics(epoch + 1, "train", Double.NaN, Double.NaN, Double.NaN, Double.NaN);
                 history.add(m);
-                double sec = (System.nanoTime() - te) / 1e9;
-                log.info("{} dim={} L={} lambda={} epoch {}/{}: {} critic + {} generator steps, train loss {}, test mse {}, ce {}, acc {}, w1 {} ({} s)",
-                        config.objective().id(), config.dim(), config.levels(), config.lambda(), epoch + 1, config.epochs(),
-                        s.criticSteps(), s.generatorSteps(), fmt(s.generatorLoss()), fmt(m.mse()), fmt(m.ce()), fmt(m.accuracy()),
-                        fmt(m.w1()), String.format("%.1f", sec));
+                double sec = (System.nanoTime() - te) / 1e9, fitSec = (tEval - te) / 1e9;
+                int done = epoch + 1 - from.epochsDone(), left = config.epochs() - epoch - 1;
+                double images = (double) (s.criticSteps() + s.generatorSteps()) * config.batchSize();
+                long eta = Math.round((System.nanoTime() - t0) / 1e9 / done * left);
+                log.info("{}epoch {}/{}: test mse {}, ce {}, acc {}, w1 {} | train loss {}, {} critic + {} generator steps, {} img/s, {} s"
+                                + " (eval {} s){}", name, epoch + 1, config.epochs(), fmt(m.mse()), fmt(m.ce()), fmt(m.accuracy()),
+                        fmt(m.w1()), fmt(s.generatorLoss()), s.criticSteps(), s.generatorSteps(), Math.round(images / fitSec),
+                        String.format("%.1f", sec), String.format("%.1f", sec - fitSec),
+                        left == 0 ? "" : String.format(" | ~%dm%02ds left in this run", eta / 60, eta % 60));
                 if (onEpoch != null) onEpoch.accept(m);
                 if (test != null && (!Double.isFinite(m.mse()) || !Double.isFinite(m.w1()))) {
                     throw new Divergence("test metrics after epoch " + (epoch + 1) + ": mse " + m.mse() + ", w1 " + m.w1());

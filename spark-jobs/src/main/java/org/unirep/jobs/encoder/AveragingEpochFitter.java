@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -54,6 +56,9 @@ final class AveragingEpochFitter implements EpochFitter {
 
     record Share(int firstIndex, List<String> paths) implements Serializable {}
 
+    private static final long PROGRESS_EVERY_NANOS = 30_000_000_000L;
+    private static final Logger log = LoggerFactory.getLogger(AveragingEpochFitter.class);
+
     record WorkerResult(byte[] generator, byte[] critic, double lossSum, long criticSteps, long generatorSteps) implements Serializable {}
 
     @Override
@@ -69,6 +74,7 @@ final class AveragingEpochFitter implements EpochFitter {
         long criticSteps = 0, generatorSteps = 0;
         int perRound = workers * frequency;
         int rounds = (order.size() + perRound - 1) / perRound;
+        long started = System.nanoTime(), lastLine = started;
         for (int from = 0, round = 0; from < order.size(); from += perRound, round++) {
             List<Share> shares = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
@@ -96,6 +102,14 @@ final class AveragingEpochFitter implements EpochFitter {
             CompressionModel.loadCritic(net, critic);
             CrashPoint.reach(CrashPoint.STAGE1_ROUND);
             if (!Double.isFinite(lossSum)) break;
+            long now = System.nanoTime();
+            if (now - lastLine > PROGRESS_EVERY_NANOS && round + 1 < rounds) { // a long epoch is not silent
+                double sec = (now - started) / 1e9, batches = Math.min(order.size(), from + perRound);
+                long left = Math.round(sec / batches * (order.size() - batches));
+                log.info("{}: epoch {}/{} round {}/{}, {} img/s, ~{}m{}s left in the epoch", description, epoch + 1, config.epochs(),
+                        round + 1, rounds, Math.round(batches * config.batchSize() / sec), left / 60, String.format("%02d", left % 60));
+                lastLine = now;
+            }
         }
         return new EpochStats(generatorSteps == 0 ? Double.NaN : lossSum / generatorSteps, criticSteps, generatorSteps);
     }

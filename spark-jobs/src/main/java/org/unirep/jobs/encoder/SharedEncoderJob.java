@@ -45,9 +45,8 @@ public final class SharedEncoderJob {
             EpochCheckpoints.Progress from = resumed == null ? EpochCheckpoints.Progress.NONE : resumed.progress();
             log.info("[{}] {}: stage 1 on {} minibatches, {} workers, averaging every {}{}", runId, p.label(), minibatches.size(),
                     p.workers(), p.averagingFrequency(), from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone());
-            TrainingRun.Result r = run.train(new AveragingEpochFitter(jsc, files, minibatches, p.workers(), p.averagingFrequency(), description),
-                    test, m -> log.info("[{}] {} epoch {}/{}: test mse {}, ce {}, acc {}, w1 {}", runId, p.label(), m.epoch(), c.epochs(),
-                            m.mse(), m.ce(), m.accuracy(), m.w1()), from, epochs);
+            TrainingRun.Result r = run.named("[" + runId + "] " + p.label()).train(
+                    new AveragingEpochFitter(jsc, files, minibatches, p.workers(), p.averagingFrequency(), description), test, null, from, epochs);
             if (r.status() == TrainingRun.Status.DIVERGED) {
                 epochs.clear();
                 return RunRecords.of(p, sweepId, attempt, RunRecord.DIVERGED, r.error(), start, System.currentTimeMillis(), device(p), null,

@@ -50,9 +50,7 @@ public final class PointTrainer {
             EpochCheckpoints.Progress from = resumed == null ? EpochCheckpoints.Progress.NONE : resumed.progress();
             log.info("[{}] {} attempt {}: training on {} images{}", runId, p.label(), attempt, train.count(),
                     from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone() + " (" + epochs.dir() + ")");
-            TrainingRun.Result r = run.train(new LocalEpochFitter(train), test,
-                    m -> log.info("[{}] {} epoch {}/{}: test mse {}, ce {}, acc {}, w1 {}", runId, p.label(), m.epoch(), c.epochs(),
-                            m.mse(), m.ce(), m.accuracy(), m.w1()), from, epochs);
+            TrainingRun.Result r = run.named("[" + runId + "] " + p.label()).train(new LocalEpochFitter(train), test, null, from, epochs);
             long end = System.currentTimeMillis();
             if (r.status() == TrainingRun.Status.DIVERGED) {
                 epochs.clear();
