@@ -82,6 +82,9 @@ final class HtmlReport {
         XYChart c = new XYChartBuilder().width(760).height(480).title(title).xAxisTitle(x).yAxisTitle(y).build();
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        // XChart prints ticks with every digit of the data's range (0.082819494483459): four decimals at most.
+        c.getStyler().setXAxisDecimalPattern("0.0###");
+        c.getStyler().setYAxisDecimalPattern("0.0###");
         return c;
     }
 
