@@ -123,9 +123,11 @@ public final class CriticGraph {
             v.getArr().assign(sum.divi(workers.size()));
         }
         // Adam's bias correction counts steps: go on from where the workers stopped.
-        TrainingConfig tc = sd.getTrainingConfig(), wc = workers.get(0).sd.getTrainingConfig();
-        if (tc != null && wc != null) tc.setIterationCount(wc.getIterationCount());
-        if (workers.get(0).sd.getUpdaterMap() == null) return; // the workers took no step
+        TrainingConfig tc = sd.getTrainingConfig();
+        int steps = workers.stream().map(w -> w.sd.getTrainingConfig()).filter(java.util.Objects::nonNull)
+                .mapToInt(TrainingConfig::getIterationCount).max().orElse(-1);
+        if (tc != null && steps >= 0) tc.setIterationCount(steps);
+        if (workers.stream().allMatch(w -> w.sd.getUpdaterMap() == null)) return; // no worker took a critic step
         // A critic that never stepped itself (the stage-1 driver's) has no Adam state yet: without
         // one, the moments would be dropped every round and the next round's workers start from zero.
         if (sd.getUpdaterMap() == null) initializeTraining(sd);
@@ -134,7 +136,11 @@ public final class CriticGraph {
             @SuppressWarnings("unchecked") Map<String, INDArray> state = e.getValue().getState();
             for (Map.Entry<String, INDArray> s : state.entrySet()) {
                 INDArray sum = s.getValue().like().assign(0);
-                for (CriticGraph w : workers) sum.addi((INDArray) w.sd.getUpdaterMap().get(e.getKey()).getState().get(s.getKey()));
+                for (CriticGraph w : workers) {
+                    // A worker whose share held no critic step still holds the state it was sent: ours.
+                    Map<String, org.nd4j.linalg.learning.GradientUpdater> theirs = w.sd.getUpdaterMap();
+                    sum.addi(theirs == null ? s.getValue() : (INDArray) theirs.get(e.getKey()).getState().get(s.getKey()));
+                }
                 s.getValue().assign(sum.divi(workers.size()));
             }
         }

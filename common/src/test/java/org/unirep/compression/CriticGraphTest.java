@@ -128,4 +128,23 @@ class CriticGraphTest {
         }
         assertEquals(2, avg.sameDiff().getTrainingConfig().getIterationCount(), "two steps per worker: Adam's bias correction goes on at 2");
     }
+
+    /** A worker whose share held only generator steps returns the critic it was sent: its Adam state counts as the sender's. */
+    @Test
+    void aWorkerThatTookNoCriticStepCountsWithTheStateItWasSent() {
+        CriticGraph base = CriticGraph.create(new int[] {4, 4, 4}, 28, 10.0, 3L, DataType.FLOAT).trainWith(1e-3, 0.5, 0.9);
+        CriticGraph stepped = base.copy(), idle = base.copy();
+        Map<String, INDArray> in = inputs(DataType.FLOAT, 4, 1);
+        stepped.fitStep(in.get(CriticGraph.REAL), in.get(CriticGraph.FAKE), in.get(CriticGraph.EPS));
+        CriticGraph avg = base.copy();
+        avg.averageFrom(java.util.List.of(idle, stepped));
+        INDArray want = base.sameDiff().getVariable("fc_w").getArr().add(stepped.sameDiff().getVariable("fc_w").getArr()).divi(2);
+        assertTrue(want.equalsWithEps(avg.sameDiff().getVariable("fc_w").getArr(), 1e-6));
+        for (String v : avg.sameDiff().getUpdaterMap().keySet()) {
+            @SuppressWarnings("unchecked") Map<String, INDArray> ss = stepped.sameDiff().getUpdaterMap().get(v).getState(),
+                    sv = avg.sameDiff().getUpdaterMap().get(v).getState();
+            for (String k : sv.keySet()) assertTrue(ss.get(k).div(2).equalsWithEps(sv.get(k), 1e-6), v + " Adam " + k + ": (m + 0) / 2");
+        }
+        assertEquals(1, avg.sameDiff().getTrainingConfig().getIterationCount(), "the most steps any worker took");
+    }
 }
