@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.CriticGraph;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.io.CrashPoint;
@@ -34,6 +36,21 @@ public final class EpochCheckpoints {
     }
 
     public record Resumed(Checkpoint.Loaded state, Progress progress) {}
+
+    /** Where a run starts: its networks and the epochs already done. */
+    public record Start(TrainingRun run, Progress from) {}
+
+    /** Builds a new run (it may read files). */
+    public interface Fresh {
+        TrainingRun build() throws IOException;
+    }
+
+    /** The run from the last checkpoint if there is one, else {@code fresh} from epoch 1. */
+    public Start resumeOr(CompressionConfig c, MultiLayerNetwork classifier, Fresh fresh) throws IOException {
+        Resumed r = latest();
+        if (r == null) return new Start(fresh.build(), Progress.NONE);
+        return new Start(TrainingRun.of(c, r.state().net(), r.state().critic(), classifier), r.progress());
+    }
 
     private final HadoopFiles files;
     private final String dir;

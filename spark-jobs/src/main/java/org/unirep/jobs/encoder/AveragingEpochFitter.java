@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.CompressionModel;
 import org.unirep.compression.CriticGraph;
@@ -21,11 +21,11 @@ import org.unirep.data.CompactMultiDataSetLoader;
 import org.unirep.data.Minibatches;
 import org.unirep.io.CrashPoint;
 import org.unirep.io.HadoopFiles;
+import org.unirep.nn.OneDnn;
 import org.unirep.spark.TaskDevice;
 import org.unirep.training.EpochFitter;
 import org.unirep.training.Schedule;
 import org.unirep.training.TrainingRun;
-import org.unirep.nn.OneDnn;
 
 /**
  * Stage 1's way of fitting an epoch of the one training loop: parameter averaging over Spark

@@ -39,10 +39,9 @@ public final class SharedEncoderJob {
             faults.failIfInjected(p);
             CompressionConfig c = p.compressionConfig();
             EpochCheckpoints epochs = new EpochCheckpoints(files, layout.resume(runId));
-            EpochCheckpoints.Resumed resumed = epochs.latest();
-            TrainingRun run = resumed == null ? TrainingRun.endToEnd(c, classifier)
-                    : TrainingRun.of(c, resumed.state().net(), resumed.state().critic(), classifier);
-            EpochCheckpoints.Progress from = resumed == null ? EpochCheckpoints.Progress.NONE : resumed.progress();
+            EpochCheckpoints.Start begin = epochs.resumeOr(c, classifier, () -> TrainingRun.endToEnd(c, classifier));
+            TrainingRun run = begin.run();
+            EpochCheckpoints.Progress from = begin.from();
             log.info("[{}] {}: stage 1 on {} minibatches, {} workers, averaging every {}{}", runId, p.label(), minibatches.size(),
                     p.workers(), p.averagingFrequency(), from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone());
             TrainingRun.Result r = run.named("[" + runId + "] " + p.label()).train(

@@ -32,11 +32,11 @@ import org.unirep.spark.TaskSlots;
 
 /**
  * Stage 2: every point is its own Spark job of one task (so the Spark UI names it, and the driver
- * hears of each as it ends), submitted from a pool of {@code parallelism} driver threads. The task
- * trains the point locally ({@link PointTrainer}) on the broadcast training/test subsets and
- * commits its rows itself. As many points run at once as the cluster has task slots
- * ({@link TaskSlots}: GPUs on a GPU cluster), unless the sweep sets {@code parallelism}. A task that dies (lost executor, killed JVM) gets a failed row from the
- * driver; a cancelled sweep writes nothing for the points it did not finish.
+ * hears of each as it ends), submitted from driver threads: as many at once as the cluster has
+ * task slots ({@link TaskSlots}: GPUs on a GPU cluster), unless the sweep sets {@code parallelism}.
+ * The task trains the point locally ({@link PointTrainer}) on the broadcast training/test subsets
+ * and commits its rows itself. A task that dies (lost executor, killed JVM) gets a failed row from
+ * the driver; a cancelled sweep writes nothing for the points it did not finish.
  */
 public final class FanOutJob {
     private static final Logger log = LoggerFactory.getLogger(FanOutJob.class);

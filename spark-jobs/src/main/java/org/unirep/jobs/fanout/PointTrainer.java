@@ -37,17 +37,13 @@ public final class PointTrainer {
             faults.failIfInjected(p);
             CompressionConfig c = p.compressionConfig();
             EpochCheckpoints epochs = new EpochCheckpoints(files, layout.resume(runId));
-            EpochCheckpoints.Resumed resumed = epochs.latest();
-            TrainingRun run;
-            if (resumed != null) {
-                run = TrainingRun.of(c, resumed.state().net(), resumed.state().critic(), classifier);
-            } else if (p.universal()) {
+            EpochCheckpoints.Start begin = epochs.resumeOr(c, classifier, () -> {
+                if (!p.universal()) return TrainingRun.endToEnd(c, classifier);
                 Checkpoint.Loaded enc = Checkpoint.load(files, layout.model(p.encoderRunId()));
-                run = TrainingRun.universal(c, classifier, enc.net(), enc.critic());
-            } else {
-                run = TrainingRun.endToEnd(c, classifier);
-            }
-            EpochCheckpoints.Progress from = resumed == null ? EpochCheckpoints.Progress.NONE : resumed.progress();
+                return TrainingRun.universal(c, classifier, enc.net(), enc.critic());
+            });
+            TrainingRun run = begin.run();
+            EpochCheckpoints.Progress from = begin.from();
             log.info("[{}] {} attempt {}: training on {} images{}", runId, p.label(), attempt, train.count(),
                     from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone() + " (" + epochs.dir() + ")");
             TrainingRun.Result r = run.named("[" + runId + "] " + p.label()).train(new LocalEpochFitter(train), test, null, from, epochs);

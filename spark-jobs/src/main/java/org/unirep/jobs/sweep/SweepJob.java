@@ -85,7 +85,7 @@ public final class SweepJob {
         try (SweepLease lease = SweepLease.acquire(files, layout, c.id(), c.lease().ttl(), c.lease().await(),
                 () -> jsc.cancelJobGroup(group))) {
             CrashPoint.reach(CrashPoint.LEASE_TAKEN);
-            return underLease(spark, jsc, files, layout, lease, c, data, minibatches, plan, classifier, parallelism, t0);
+            return underLease(spark, jsc, files, layout, lease, group, c, data, minibatches, plan, classifier, parallelism, t0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the lease of sweep " + c.id(), e);
@@ -93,7 +93,7 @@ public final class SweepJob {
     }
 
     private static Result underLease(SparkSession spark, JavaSparkContext jsc, HadoopFiles files, ResultsLayout layout, SweepLease lease,
-                                     SweepConfig c, IngestedData data, List<String> minibatches, SweepPlan plan,
+                                     String group, SweepConfig c, IngestedData data, List<String> minibatches, SweepPlan plan,
                                      MultiLayerNetwork classifier, int parallelism, long t0) throws IOException {
         ResultsWriter writer = new ResultsWriter(files, layout);
         FaultInjection faults = new FaultInjection(c.failPoints());
@@ -112,7 +112,7 @@ public final class SweepJob {
         if (c.testExamples() > 0) test = test.head(c.testExamples());
 
         // Stage 1: shared encoders, one after another, each data-parallel over the cluster.
-        jsc.setJobGroup(Cancellation.jobGroup(c.id()), "sweep " + c.id() + " | stage 1", true);
+        jsc.setJobGroup(group, "sweep " + c.id() + " | stage 1", true);
         for (GridPoint enc : plan.encoders()) {
             List<ResultsReader.Attempt> a = attempts.get(enc.runId());
             if (isFinal(a)) continue;
