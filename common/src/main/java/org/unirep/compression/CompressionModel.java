@@ -23,11 +23,13 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.unirep.data.DatasetName;
 import org.unirep.nn.TorchInit;
+import org.unirep.nn.CachingDeconvolution2D;
 import org.unirep.nn.OneDnn;
 
 /**
@@ -54,6 +56,8 @@ public final class CompressionModel {
     public static final String RECON = "recon";
     public static final String CLASSIFIER_OUT = "clf";
     public static final String CRITIC_OUT = "critic";
+    /** The decoder's last layer: x^ as [n,1,28,28] (sigmoid), input of the frozen critic or classifier. */
+    static final String DECODER_OUT = "dec5";
     static final int[] CRITIC_WIDTHS = {64, 128, 256};
     static final int[] ENCODER_WIDTHS = {512, 256, 128, 128};
     /** Trainable layers with parameters, by part. */
@@ -94,13 +98,14 @@ public final class CompressionModel {
         g.inputPreProcessor("dec3", new FeedForwardToCnnPreProcessor(4, 4, 32));
         prev = block(g, "dec3", deconv(64, 5, 2), Activation.LEAKYRELU, prev, false);
         prev = block(g, "dec4", deconv(128, 5, 2), Activation.LEAKYRELU, prev, false);
-        g.addLayer("dec5", new Deconvolution2D.Builder().kernelSize(4, 4).stride(1, 1).nOut(1).activation(Activation.SIGMOID).build(), prev);
+        g.addLayer(DECODER_OUT, new CachingDeconvolution2D(new Deconvolution2D.Builder().kernelSize(4, 4).stride(1, 1).nOut(1)
+                .activation(Activation.SIGMOID)), prev);
         g.inputPreProcessor(RECON, new CnnToFeedForwardPreProcessor(DatasetName.ROWS, DatasetName.COLS, 1));
-        g.addLayer(RECON, new LossLayer.Builder().lossFunction(new LossMSE()).activation(Activation.IDENTITY).build(), "dec5");
+        g.addLayer(RECON, new LossLayer.Builder().lossFunction(new LossMSE()).activation(Activation.IDENTITY).build(), DECODER_OUT);
 
         if (c.objective() == Objective.RDP) {
             // A frozen copy of the critic on x^ (weights copied in by loadCritic after every critic step).
-            String in = "dec5";
+            String in = DECODER_OUT;
             for (int i = 0; i < CRITIC_WIDTHS.length; i++) {
                 g.addLayer("crit_conv" + (i + 1), frozen(new ConvolutionLayer.Builder(5, 5).stride(2, 2).padding(2, 2)
                         .nOut(CRITIC_WIDTHS[i]).activation(Activation.LEAKYRELU).build()), in);
@@ -114,7 +119,7 @@ public final class CompressionModel {
         }
 
         // The frozen classifier on x^ (its weights are copied in by loadClassifier).
-        g.addLayer("clf_conv1", frozen(new ConvolutionLayer.Builder(5, 5).nIn(1).nOut(10).activation(Activation.RELU).build()), "dec5");
+        g.addLayer("clf_conv1", frozen(new ConvolutionLayer.Builder(5, 5).nIn(1).nOut(10).activation(Activation.RELU).build()), DECODER_OUT);
         g.addLayer("clf_pool1", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), "clf_conv1");
         g.addLayer("clf_conv2", frozen(new ConvolutionLayer.Builder(5, 5).nIn(10).nOut(10).activation(Activation.RELU).build()), "clf_pool1");
         g.addLayer("clf_pool2", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), "clf_conv2");
@@ -144,11 +149,11 @@ public final class CompressionModel {
         if (!net.getConfiguration().getNetworkOutputs().contains(CRITIC_OUT)) return; // RDC: no copy in the graph
         org.nd4j.autodiff.samediff.SameDiff sd = critic.sameDiff();
         for (int i = 1; i <= CRITIC_WIDTHS.length; i++) {
-            Map<String, org.nd4j.linalg.api.ndarray.INDArray> p = net.getLayer("crit_conv" + i).paramTable();
+            Map<String, INDArray> p = net.getLayer("crit_conv" + i).paramTable();
             p.get("W").assign(sd.getVariable("conv" + i + "_w").getArr().permute(3, 2, 0, 1));
             p.get("b").assign(sd.getVariable("conv" + i + "_b").getArr().reshape(p.get("b").shape()));
         }
-        Map<String, org.nd4j.linalg.api.ndarray.INDArray> fc = net.getLayer("crit_fc").paramTable();
+        Map<String, INDArray> fc = net.getLayer("crit_fc").paramTable();
         fc.get("W").assign(sd.getVariable("fc_w").getArr());
         fc.get("b").assign(sd.getVariable("fc_b").getArr().reshape(fc.get("b").shape()));
     }
@@ -160,6 +165,15 @@ public final class CompressionModel {
     /** Copies the encoder (weights and BatchNorm statistics) of a trained model into {@code to}. */
     public static void copyEncoder(ComputationGraph from, ComputationGraph to) {
         for (String name : ENCODER_LAYERS) copy(from.getLayer(name), to.getLayer(name));
+    }
+
+    /**
+     * x^ as images [n,1,28,28], running the graph only up to the decoder's last layer (no frozen
+     * critic or classifier on top). {@code train}: BatchNorm on batch statistics (the critic step's
+     * reconstruction, as the reference computes it) or on running statistics (evaluation).
+     */
+    public static INDArray reconstruct(ComputationGraph net, INDArray x, INDArray u, boolean train) {
+        return net.feedForward(new INDArray[] {x, u}, net.getVertex(DECODER_OUT).getVertexIndex(), train).get(DECODER_OUT);
     }
 
     public static SoftToHardQuantizer quantizer(ComputationGraph net) {
@@ -224,7 +238,7 @@ public final class CompressionModel {
     }
 
     private static Deconvolution2D deconv(int nOut, int k, int s) {
-        return new Deconvolution2D.Builder().kernelSize(k, k).stride(s, s).nOut(nOut).activation(Activation.IDENTITY).build();
+        return new CachingDeconvolution2D(new Deconvolution2D.Builder().kernelSize(k, k).stride(s, s).nOut(nOut).activation(Activation.IDENTITY));
     }
 
     private static org.deeplearning4j.nn.conf.layers.Layer frozen(org.deeplearning4j.nn.conf.layers.Layer layer) {

@@ -22,10 +22,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *   loss = mean D(x^) - mean D(x) + gpWeight * mean((|grad_x~ D(x~)| - 1)^2),  x~ = eps x + (1 - eps) x^
  * </pre>
  * DL4J has no double back-propagation, so grad_x~ D is written out as ops: dD/dh = the linear
- * weights; through each LeakyReLU multiply by its slope (0.01 + 0.99 step(a), from sign(a), whose
- * derivative is zero); through each convolution a full transposed convolution with the same
- * weights, cropped to [p, p + H). SameDiff then differentiates the penalty like any other op graph
- * (checked against its own autodiff and finite differences in CriticGraphTest).
+ * weights; through each LeakyReLU multiply by its slope (0.01 + 0.99 [a > 0]); through each
+ * convolution a full transposed convolution with the same weights, cropped to [p, p + H). SameDiff
+ * then differentiates the penalty like any other op graph (checked against finite differences in
+ * CriticGraphTest). The slopes' derivative is zero, yet SameDiff would run a (zero) backward pass
+ * through the convolutions on x~ that produce them, a third of the step's cost: so they are graph
+ * inputs ("slope1".."slopeK"), computed by a forward pass first ({@link #feed}).
  *
  * <p>The critic fits on its own ({@link #fitStep}); the RDP generator graph holds a frozen copy
  * (CompressionModel.loadCritic) refreshed after every critic step.
@@ -33,6 +35,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class CriticGraph {
     public static final String REAL = "x", FAKE = "xhat", EPS = "eps";
     public static final String D_REAL = "d_real", D_FAKE = "d_fake", GP = "gp", LOSS = "critic_loss", W1 = "w1";
+    /** Graph inputs: the LeakyReLU slopes at x~ of each convolution; and the outputs that compute them. */
+    static final String SLOPE = "slope", SLOPE_AT_MIXED = "slope_at_mixed";
     private static final int K = 5, S = 2, P = 2;
 
     private final SameDiff sd;
@@ -92,8 +96,7 @@ public final class CriticGraph {
         java.io.File tmp = java.io.File.createTempFile("critic", ".sd");
         try (java.io.InputStream in = files.open(path)) {
             java.nio.file.Files.copy(in, tmp.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            SameDiff sd = SameDiff.load(tmp, true);
-            return new CriticGraph(sd, sizesOf(sd));
+            return checked(SameDiff.load(tmp, true), path);
         } finally {
             tmp.delete();
         }
@@ -107,7 +110,14 @@ public final class CriticGraph {
     }
 
     public static CriticGraph fromBytes(byte[] bytes) {
-        SameDiff sd = SameDiff.load(new java.io.ByteArrayInputStream(bytes), true);
+        return checked(SameDiff.load(new java.io.ByteArrayInputStream(bytes), true), "a critic sent to this task");
+    }
+
+    private static CriticGraph checked(SameDiff sd, String where) {
+        if (!sd.hasVariable(SLOPE + 1)) {
+            throw new IllegalStateException("the critic in " + where + " was written by an earlier unirep (training loop before "
+                    + "the slopes became graph inputs) and cannot be trained by this one: train that run again");
+        }
         return new CriticGraph(sd, sizesOf(sd));
     }
 
@@ -166,9 +176,11 @@ public final class CriticGraph {
 
     /** Adam on the critic loss (reference: lr 2e-4, betas 0.5, 0.9). */
     public CriticGraph trainWith(double learningRate, double beta1, double beta2) {
+        List<String> inputs = new ArrayList<>(List.of(REAL, FAKE, EPS));
+        for (int i = 1; i < sizes.length; i++) inputs.add(SLOPE + i);
         sd.setTrainingConfig(TrainingConfig.builder()
                 .updater(new Adam(learningRate, beta1, beta2, 1e-8))
-                .dataSetFeatureMapping(REAL, FAKE, EPS)
+                .dataSetFeatureMapping(inputs)
                 .markLabelsUnused()
                 .minimize(LOSS)
                 .build());
@@ -193,12 +205,26 @@ public final class CriticGraph {
 
     /** One critic step on real images x, reconstructions xhat ([n,1,28,28]) and mixing weights eps ([n,1,1,1]). */
     public void fitStep(INDArray x, INDArray xhat, INDArray eps) {
-        sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, xhat, eps}, new INDArray[0]));
+        Map<String, INDArray> in = feed(x, xhat, eps);
+        List<String> order = sd.getTrainingConfig().getDataSetFeatureMapping();
+        INDArray[] features = order.stream().map(in::get).toArray(INDArray[]::new);
+        sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[0]));
     }
 
     /** Named outputs (D_REAL, D_FAKE, GP, LOSS, W1) for the given inputs. */
     public Map<String, INDArray> evaluate(INDArray x, INDArray xhat, INDArray eps, String... names) {
-        return sd.output(Map.of(REAL, x, FAKE, xhat, EPS, eps), names);
+        boolean penalty = java.util.Arrays.stream(names).anyMatch(n -> n.equals(GP) || n.equals(LOSS));
+        return sd.output(penalty ? feed(x, xhat, eps) : Map.of(REAL, x, FAKE, xhat, EPS, eps), names);
+    }
+
+    /** All graph inputs for images x, xhat and mixing weights eps: those three and the slopes at x~. */
+    public Map<String, INDArray> feed(INDArray x, INDArray xhat, INDArray eps) {
+        Map<String, INDArray> in = new java.util.HashMap<>(Map.of(REAL, x, FAKE, xhat, EPS, eps));
+        String[] at = new String[sizes.length - 1];
+        for (int i = 1; i < sizes.length; i++) at[i - 1] = SLOPE_AT_MIXED + i;
+        Map<String, INDArray> slopes = sd.output(in, at);
+        for (int i = 1; i < sizes.length; i++) in.put(SLOPE + i, slopes.get(SLOPE_AT_MIXED + i));
+        return in;
     }
 
     /** The reference critic: widths 64, 128, 256 on 28x28 images, gradient penalty weight 10. */
@@ -235,7 +261,12 @@ public final class CriticGraph {
         SDVariable mixed = eps.mul(x).add(eps.rsub(1.0).mul(xhat));
         List<SDVariable> pre = new ArrayList<>();
         g.forward(mixed, convs, wd, bd, pre);
-        SDVariable grad = g.inputGradient(mixed, pre, convs, wd, flat);
+        List<SDVariable> slopes = new ArrayList<>();
+        for (int i = 0; i < widths.length; i++) {
+            pre.get(i).gt(0.0).castTo(type).mul(0.99).add(0.01).rename(SLOPE_AT_MIXED + (i + 1));
+            slopes.add(sd.placeHolder(SLOPE + (i + 1), type, -1, widths[i], sizes[i + 1], sizes[i + 1]));
+        }
+        SDVariable grad = g.inputGradient(slopes, convs, wd, flat);
         SDVariable norm = sd.math.sqrt(grad.mul(grad).sum(1, 2, 3).add(1e-12));
         SDVariable gp = norm.sub(1.0).mul(norm.sub(1.0)).mean().rename(GP);
         dFake.sub(dReal).add(gp.mul(gpWeight)).rename(LOSS);
@@ -256,14 +287,12 @@ public final class CriticGraph {
     }
 
     /** dD/d(in) for each sample, written out as ops (see the class comment). */
-    private SDVariable inputGradient(SDVariable in, List<SDVariable> pre, List<SDVariable[]> convs, SDVariable wd, int flat) {
+    private SDVariable inputGradient(List<SDVariable> slopes, List<SDVariable[]> convs, SDVariable wd, int flat) {
         int last = convs.size() - 1;
-        SDVariable lastPre = pre.get(last);
-        // D = flatten(h) . wd + bd: dD/dh is wd, the same for every sample.
-        SDVariable g = sd.reshape(wd, 1, flat / (sizes[last + 1] * sizes[last + 1]), sizes[last + 1], sizes[last + 1]).mul(sd.onesLike(lastPre));
+        // D = flatten(h) . wd + bd: dD/dh is wd, the same for every sample (broadcast by the first multiply).
+        SDVariable g = sd.reshape(wd, 1, flat / (sizes[last + 1] * sizes[last + 1]), sizes[last + 1], sizes[last + 1]);
         for (int i = last; i >= 0; i--) {
-            SDVariable slope = sd.math.sign(pre.get(i)).add(1.0).mul(0.495).add(0.01);
-            SDVariable full = sd.cnn().deconv2d(g.mul(slope), convs.get(i)[0], deconv());
+            SDVariable full = sd.cnn().deconv2d(slopes.get(i).mul(g), convs.get(i)[0], deconv());
             g = full.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(P, P + sizes[i]), SDIndex.interval(P, P + sizes[i]));
         }
         return g;

@@ -43,17 +43,24 @@ public final class Evaluation {
             DataSet ds = Minibatches.toDataSet(data, from, Math.min(n, from + BATCH));
             int m = (int) ds.getFeatures().size(0);
             INDArray u = Seeds.dither(seeds.eval(epoch, b), m, dim, alpha);
-            INDArray[] out = net.output(false, ds.getFeatures(), u);
-            se += out[0].squaredDistance(ds.getFeatures());
-            INDArray probs = graphHasClassifier ? out[1] : classifier != null ? classifier.output(out[0], false) : null;
+            INDArray recon, probs;
+            if (graphHasClassifier) {
+                INDArray[] out = net.output(false, ds.getFeatures(), u);
+                recon = out[0];
+                probs = out[1];
+            } else { // RDP: x^ only, without the graph's frozen critic copy (W1 comes from the run's critic below)
+                recon = CompressionModel.reconstruct(net, ds.getFeatures(), u, false).reshape(m, data.pixelsPerImage());
+                probs = classifier != null ? classifier.output(recon, false) : null;
+            }
+            se += recon.squaredDistance(ds.getFeatures());
             if (probs != null) {
                 ce += ClassifierEvaluator.crossEntropySum(probs, ds.getLabels());
                 correct += probs.argMax(1).eq(ds.getLabels().argMax(1)).castTo(DataType.INT32).sumNumber().longValue();
             }
             if (critic != null) {
-                INDArray eps = Nd4j.zeros(out[0].dataType(), m, 1, 1, 1);
+                INDArray eps = Nd4j.zeros(recon.dataType(), m, 1, 1, 1);
                 w1 += m * critic.evaluate(ds.getFeatures().reshape(m, 1, DatasetName.ROWS, DatasetName.COLS),
-                        out[0].reshape(m, 1, DatasetName.ROWS, DatasetName.COLS), eps, CriticGraph.W1).get(CriticGraph.W1).getDouble(0);
+                        recon.reshape(m, 1, DatasetName.ROWS, DatasetName.COLS), eps, CriticGraph.W1).get(CriticGraph.W1).getDouble(0);
             }
         }
         boolean hasCe = graphHasClassifier || classifier != null;

@@ -58,8 +58,8 @@ public final class Steps {
 
     void criticStep(INDArray x, INDArray u, INDArray eps) {
         int n = (int) x.size(0);
-        INDArray xhat = net.output(true, x, u)[0];
-        critic.fitStep(image(x, n), image(xhat, n), eps);
+        INDArray xhat = CompressionModel.reconstruct(net, x, u, true);
+        critic.fitStep(image(x, n), xhat, eps);
         if (rdp) CompressionModel.loadCritic(net, critic);
     }
 

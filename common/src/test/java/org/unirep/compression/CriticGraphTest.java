@@ -21,7 +21,9 @@ class CriticGraphTest {
         assertArrayEquals(new long[] {5, 5, 1, 64}, sd.getVariable("conv1_w").getShape());
         assertArrayEquals(new long[] {5, 5, 128, 256}, sd.getVariable("conv3_w").getShape());
         assertArrayEquals(new long[] {4096, 1}, sd.getVariable("fc_w").getShape(), "256 x 4 x 4 after three stride-2 convs");
-        Map<String, INDArray> out = sd.output(inputs(DataType.FLOAT, 3, 7), CriticGraph.GP, CriticGraph.W1);
+        Map<String, INDArray> in = inputs(DataType.FLOAT, 3, 7);
+        Map<String, INDArray> out = CriticGraph.reference(1).evaluate(in.get(CriticGraph.REAL), in.get(CriticGraph.FAKE), in.get(CriticGraph.EPS),
+                CriticGraph.GP, CriticGraph.W1);
         assertTrue(Double.isFinite(out.get(CriticGraph.GP).getDouble(0)));
     }
 
@@ -30,7 +32,9 @@ class CriticGraphTest {
     void gradientPenaltyGradientsMatchFiniteDifferences() {
         CriticGraph g = CriticGraph.create(new int[] {4, 3, 2}, 28, 10.0, 5L, DataType.DOUBLE);
         SameDiff sd = g.sameDiff();
-        Map<String, INDArray> in = inputs(DataType.DOUBLE, 2, 11);
+        Map<String, INDArray> raw = inputs(DataType.DOUBLE, 2, 11);
+        // The slopes at x~ are fixed by the weights; a perturbation of 1e-6 moves no pre-activation across 0.
+        Map<String, INDArray> in = g.feed(raw.get(CriticGraph.REAL), raw.get(CriticGraph.FAKE), raw.get(CriticGraph.EPS));
         Map<String, INDArray> grads = sd.calculateGradients(in, "conv1_w", "conv2_w", "conv3_w", "fc_w");
         for (String v : new String[] {"conv1_w", "conv2_w", "conv3_w", "fc_w"}) {
             INDArray w = sd.getVariable(v).getArr();
@@ -50,6 +54,23 @@ class CriticGraphTest {
         Map<String, INDArray> out = sd.output(in, CriticGraph.LOSS, CriticGraph.W1, CriticGraph.GP);
         assertEquals(-out.get(CriticGraph.W1).getDouble(0) + 10 * out.get(CriticGraph.GP).getDouble(0),
                 out.get(CriticGraph.LOSS).getDouble(0), 1e-9);
+    }
+
+    /** GP's hand-written input gradient (slopes at x~ fed in) equals SameDiff's autodiff of D at x~. */
+    @Test
+    void gradientPenaltyUsesTheTrueInputGradient() {
+        CriticGraph g = CriticGraph.create(new int[] {4, 3, 2}, 28, 10.0, 6L, DataType.DOUBLE);
+        Map<String, INDArray> in = inputs(DataType.DOUBLE, 3, 12);
+        INDArray x = in.get(CriticGraph.REAL), xhat = in.get(CriticGraph.FAKE), eps = in.get(CriticGraph.EPS);
+        INDArray mixed = x.mul(eps).addi(xhat.mul(eps.rsub(1.0)));
+        double gp = g.evaluate(x, xhat, eps, CriticGraph.GP).get(CriticGraph.GP).getDouble(0);
+        // d(mean D(xhat))/d(xhat) at xhat = x~ is dD/dx~ / n per sample.
+        Map<String, INDArray> at = g.feed(x, mixed, eps);
+        INDArray grad = g.sameDiff().calculateGradients(at, CriticGraph.FAKE).get(CriticGraph.FAKE).mul(3);
+        INDArray norms = grad.reshape(3, 28 * 28).norm2(1);
+        double expected = norms.sub(1.0).muli(norms.sub(1.0)).meanNumber().doubleValue();
+        assertTrue(expected > 1e-3, "a non-trivial penalty");
+        assertEquals(expected, gp, 1e-9 * Math.max(1, expected));
     }
 
     @Test
