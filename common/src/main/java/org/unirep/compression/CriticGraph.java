@@ -38,6 +38,7 @@ public final class CriticGraph {
     /** Graph inputs: the LeakyReLU slopes at x~ of each convolution; and the outputs that compute them. */
     static final String SLOPE = "slope", SLOPE_AT_MIXED = "slope_at_mixed";
     private static final int K = 5, S = 2, P = 2;
+    static final double REFERENCE_GP_WEIGHT = 10.0;
 
     private final SameDiff sd;
     private final int[] sizes; // spatial size before each conv: 28, 14, 7, then 4
@@ -113,12 +114,33 @@ public final class CriticGraph {
         return checked(SameDiff.load(new java.io.ByteArrayInputStream(bytes), true), "a critic sent to this task");
     }
 
+    /**
+     * A critic as loaded. One saved before the slopes became graph inputs (same weights, same loss)
+     * is rebuilt in the current graph with its weights, Adam state and step count, then checked: its
+     * loss on a probe batch must equal the saved graph's.
+     */
     private static CriticGraph checked(SameDiff sd, String where) {
-        if (!sd.hasVariable(SLOPE + 1)) {
-            throw new IllegalStateException("the critic in " + where + " was written by an earlier unirep (training loop before "
-                    + "the slopes became graph inputs) and cannot be trained by this one: train that run again");
+        if (sd.hasVariable(SLOPE + 1)) return new CriticGraph(sd, sizesOf(sd));
+        CriticGraph saved = new CriticGraph(sd, sizesOf(sd));
+        int convs = saved.sizes.length - 1;
+        int[] widths = new int[convs];
+        for (int i = 0; i < convs; i++) widths[i] = (int) sd.getVariable("conv" + (i + 1) + "_w").getShape()[3];
+        DataType type = sd.getVariable("conv1_w").dataType();
+        CriticGraph current = create(widths, saved.sizes[0], REFERENCE_GP_WEIGHT, 0, type);
+        if (sd.getTrainingConfig() != null && sd.getTrainingConfig().getUpdater() instanceof Adam a) {
+            current.trainWith(a.getLearningRate(), a.getBeta1(), a.getBeta2());
         }
-        return new CriticGraph(sd, sizesOf(sd));
+        current.averageFrom(List.of(saved)); // the mean of one: its weights, Adam moments and step count
+        Nd4j.getRandom().setSeed(1);
+        long[] image = {2, 1, saved.sizes[0], saved.sizes[0]};
+        INDArray x = Nd4j.rand(type, image), xhat = Nd4j.rand(type, image), eps = Nd4j.rand(type, 2, 1, 1, 1);
+        double was = sd.output(Map.of(REAL, x, FAKE, xhat, EPS, eps), LOSS).get(LOSS).getDouble(0);
+        double is = current.evaluate(x, xhat, eps, LOSS).get(LOSS).getDouble(0);
+        if (!(Math.abs(was - is) <= 1e-4 * Math.max(1, Math.abs(was)))) {
+            throw new IllegalStateException("the critic in " + where + " was written by an earlier unirep and does not convert (loss "
+                    + was + " there, " + is + " converted; a penalty weight other than " + REFERENCE_GP_WEIGHT + "?): train that run again");
+        }
+        return current;
     }
 
     /**
@@ -229,7 +251,7 @@ public final class CriticGraph {
 
     /** The reference critic: widths 64, 128, 256 on 28x28 images, gradient penalty weight 10. */
     public static CriticGraph reference(long seed) {
-        return create(new int[] {64, 128, 256}, 28, 10.0, seed, DataType.FLOAT);
+        return create(new int[] {64, 128, 256}, 28, REFERENCE_GP_WEIGHT, seed, DataType.FLOAT);
     }
 
     public static CriticGraph create(int[] widths, int imageSize, double gpWeight, long seed, DataType type) {

@@ -73,6 +73,22 @@ class CriticGraphTest {
         assertEquals(expected, gp, 1e-9 * Math.max(1, expected));
     }
 
+    /** A critic saved by the loop before the slopes became inputs loads with its weights and Adam state, and trains on. */
+    @Test
+    void aCriticSavedBeforeTheSlopeInputsLoadsAndTrainsOn() throws java.io.IOException {
+        byte[] old;
+        try (java.io.InputStream in = getClass().getResourceAsStream("/critic/before-slope-inputs.sd")) {
+            old = in.readAllBytes();
+        }
+        CriticGraph c = CriticGraph.fromBytes(old);
+        Nd4j.getRandom().setSeed(11); // the inputs the file's writer used (common/src/test/resources/critic/README.md)
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 1, 28, 28), xh = Nd4j.rand(DataType.FLOAT, 3, 1, 28, 28), eps = Nd4j.rand(DataType.FLOAT, 3, 1, 1, 1);
+        assertEquals(9.302717208862305, c.evaluate(x, xh, eps, CriticGraph.LOSS).get(CriticGraph.LOSS).getDouble(0), 1e-5);
+        c.fitStep(x, xh, eps);
+        // The writer's third step gave 9.294477: the same only if Adam's moments and step count came along.
+        assertEquals(9.294477462768555, c.evaluate(x, xh, eps, CriticGraph.LOSS).get(CriticGraph.LOSS).getDouble(0), 1e-5);
+    }
+
     @Test
     void criticStepsSeparateRealDigitsFromNoise() throws java.io.IOException {
         CriticGraph g = CriticGraph.create(new int[] {16, 32, 64}, 28, 10.0, 9L, DataType.FLOAT).trainWith(1e-3, 0.5, 0.9);
