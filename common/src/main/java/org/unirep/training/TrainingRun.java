@@ -12,6 +12,7 @@ import org.unirep.compression.CompressionModel;
 import org.unirep.compression.CriticGraph;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.data.LabeledImages;
+import org.unirep.nn.MomentsBatchNormHelper;
 
 /**
  * One compression model's training, the only training loop of the project: built from its config
@@ -78,6 +79,7 @@ public final class TrainingRun {
     public static TrainingRun of(CompressionConfig c, ComputationGraph net, CriticGraph critic, MultiLayerNetwork classifier) {
         if (critic.sameDiff().getTrainingConfig() == null) critic.trainWith(c.criticLearningRate(), c.beta1(), c.beta2());
         CompressionModel.loadCritic(net, critic);
+        MomentsBatchNormHelper.install(net); // faster batch statistics, same numbers (not saved with a model)
         return new TrainingRun(c, net, critic, classifier);
     }
 
