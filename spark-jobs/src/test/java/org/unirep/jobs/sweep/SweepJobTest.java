@@ -17,11 +17,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.unirep.classifier.ClassifierConfig;
 import org.unirep.data.DatasetName;
 import org.unirep.jobs.classifier.TrainClassifierJob;
@@ -35,10 +32,10 @@ import org.unirep.testing.TestData;
 /**
  * The sweep end to end on real MNIST subsets: rows and metrics, an injected failure, resume,
  * an interrupted submission, and a standalone cluster giving the same rows as local mode.
- * Tests share one fixture and run in order (each builds on the results of the one before).
+ * Tests share the ingested data, the classifier and the sweeps of results-a, each made once by
+ * whichever test needs it first and kept as a snapshot of its rows: any test runs alone, in any order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SweepJobTest {
     static final int POINTS = 7; // rdc: encoder + 2 universal + 2 end-to-end; rdp: encoder + 1 universal
 
@@ -103,8 +100,13 @@ class SweepJobTest {
 
     /** ok rows by run id: (mse, ce, accuracy, w1) */
     static Map<String, double[]> okRows(String results, String sweepId) {
+        return okRows(table(results, "runs", sweepId).collectAsList());
+    }
+
+    static Map<String, double[]> okRows(List<Row> runs) {
         Map<String, double[]> m = new HashMap<>();
-        for (Row r : table(results, "runs", sweepId).filter("status = 'ok'").collectAsList()) {
+        for (Row r : runs) {
+            if (!r.getAs("status").equals("ok")) continue;
             assertNull(m.put(r.getAs("run_id"), new double[] {r.getAs("mse"), r.isNullAt(r.fieldIndex("ce")) ? Double.NaN : r.getAs("ce"),
                     r.isNullAt(r.fieldIndex("accuracy")) ? Double.NaN : r.getAs("accuracy"),
                     r.isNullAt(r.fieldIndex("w1")) ? Double.NaN : r.getAs("w1")}), "two ok rows for " + r.getAs("run_id"));
@@ -128,15 +130,45 @@ class SweepJobTest {
 
     String resultsA() { return dir.resolve("results-a").toString(); }
 
+    /** A sweep's result and the rows of results-a right after it. */
+    record Snapshot(SweepJob.Result result, List<Row> runs, List<Row> metrics) {}
+
+    private Snapshot withFailure, rerun, rerunAgain;
+
+    private Snapshot snapshot(SweepJob.Result r) {
+        return new Snapshot(r, table(resultsA(), "runs").collectAsList(), table(resultsA(), "metrics").collectAsList());
+    }
+
+    /** results-a's first sweep, with a failure injected into one point. */
+    synchronized Snapshot withFailure() throws IOException {
+        if (withFailure == null) withFailure = snapshot(sweep(resultsA(), "\"universal:rdc:0.001\""));
+        return withFailure;
+    }
+
+    /** results-a rerun without the failure (after {@link #withFailure}), then once more. */
+    synchronized Snapshot rerun() throws IOException {
+        withFailure();
+        if (rerun == null) {
+            rerun = snapshot(sweep(resultsA(), ""));
+            rerunAgain = snapshot(sweep(resultsA(), ""));
+        }
+        return rerun;
+    }
+
+    /** The complete sweep's ok rows: the reference the other submissions must reproduce. */
+    Map<String, double[]> reference() throws IOException {
+        return okRows(rerun().runs());
+    }
+
     @Test
-    @Order(1)
     void sweepWritesRunsAndMetricsAndAnInjectedFailureGivesFailedRowsWhileOthersSucceed() throws IOException {
-        SweepJob.Result r = sweep(resultsA(), "\"universal:rdc:0.001\"");
+        Snapshot s = withFailure();
+        SweepJob.Result r = s.result();
         assertEquals(POINTS, r.total());
         assertEquals(POINTS - 1, r.ok());
         assertEquals(1, r.failed());
 
-        List<Row> runs = table(resultsA(), "runs").collectAsList();
+        List<Row> runs = s.runs();
         assertEquals(POINTS + 1, runs.size(), "6 ok rows + the failed point's two attempts (retries = 1)");
         List<Row> failed = runs.stream().filter(x -> x.getAs("status").equals("failed")).toList();
         assertEquals(2, failed.size());
@@ -162,33 +194,28 @@ class SweepJobTest {
             assertTrue((long) ((java.sql.Timestamp) x.getAs("end_time")).getTime() >= ((java.sql.Timestamp) x.getAs("start_time")).getTime());
         }
         // One metrics row per epoch of each ok run, same numbers as the summary (1 epoch).
-        Dataset<Row> metrics = table(resultsA(), "metrics");
-        assertEquals(POINTS - 1, metrics.count());
-        Map<String, double[]> ok = okRows(resultsA());
-        for (Row m : metrics.collectAsList()) assertEquals(ok.get((String) m.getAs("run_id"))[0], (double) m.getAs("mse"), 1e-12);
+        assertEquals(POINTS - 1, s.metrics().size());
+        Map<String, double[]> ok = okRows(runs);
+        for (Row m : s.metrics()) assertEquals(ok.get((String) m.getAs("run_id"))[0], (double) m.getAs("mse"), 1e-12);
     }
 
     @Test
-    @Order(2)
     void rerunRetrainsOnlyTheFailedPointThenAddsNothing() throws IOException {
-        Map<String, double[]> before = okRows(resultsA());
-        SweepJob.Result r = sweep(resultsA(), "");
-        assertEquals(POINTS - 1, r.skipped());
-        assertEquals(POINTS, r.ok());
-        Map<String, double[]> after = okRows(resultsA());
+        Map<String, double[]> before = okRows(withFailure().runs());
+        Snapshot s = rerun();
+        assertEquals(POINTS - 1, s.result().skipped());
+        assertEquals(POINTS, s.result().ok());
+        Map<String, double[]> after = okRows(s.runs());
         assertEquals(POINTS, after.size());
         before.forEach((id, v) -> assertArrayEquals(v, after.get(id), "finished points are not retrained"));
-        long rows = table(resultsA(), "runs").count(), metricRows = table(resultsA(), "metrics").count();
-        assertEquals(POINTS + 2, rows);
+        assertEquals(POINTS + 2, s.runs().size());
 
-        SweepJob.Result again = sweep(resultsA(), "");
-        assertEquals(POINTS, again.skipped());
-        assertEquals(rows, table(resultsA(), "runs").count(), "a complete sweep's rerun adds no row");
-        assertEquals(metricRows, table(resultsA(), "metrics").count());
+        assertEquals(POINTS, rerunAgain.result().skipped());
+        assertEquals(s.runs().size(), rerunAgain.runs().size(), "a complete sweep's rerun adds no row");
+        assertEquals(s.metrics().size(), rerunAgain.metrics().size());
     }
 
     @Test
-    @Order(3)
     void interruptedSweepCompletesOnRerunWithoutDuplicatesAndWithTheSameNumbers() throws Exception {
         String results = dir.resolve("results-b").toString();
         Path runsDir = Path.of(results, "runs", "sweep_id=test");
@@ -230,11 +257,10 @@ class SweepJobTest {
         }
         assertEquals(POINTS, table(results, "runs").count(), "one row per point: no duplicate, no failed row");
         assertEquals(POINTS, table(results, "metrics").count());
-        assertSameRows(okRows(resultsA()), okRows(results), 1e-9, 1e-9, 1e-9, 1e-9); // same JVM: bit for bit
+        assertSameRows(reference(), okRows(results), 1e-9, 1e-9, 1e-9, 1e-9); // same JVM: bit for bit
     }
 
     @Test
-    @Order(4)
     void standaloneClusterWithTwoWorkersGivesTheSameRowsAsLocalMode() throws Exception {
         String results = dir.resolve("results-c").toString();
         Path conf = dir.resolve("standalone.conf");
@@ -250,7 +276,7 @@ class SweepJobTest {
         assertEquals(List.of("spark:2 workers"), table(results, "runs").filter("stage = 'encoder'").select("device").distinct().as(
                 org.apache.spark.sql.Encoders.STRING()).collectAsList());
         // Other JVMs, other ND4J thread pools: float noise, amplified by lr 1e-2 on models 2 generator steps old.
-        assertSameRows(okRows(resultsA()), okRows(results), 1e-2, 0.1, 0.0101, 1.5e-2);
+        assertSameRows(reference(), okRows(results), 1e-2, 0.1, 0.0101, 1.5e-2);
     }
 
     static int count(Path dir) throws IOException {
