@@ -143,8 +143,11 @@ final class AveragingEpochFitter implements EpochFitter {
         return new WorkerResult(bytes(net), run.critic().toBytes(), loss, critic, gen);
     }
 
-    /** Weights, BatchNorm statistics and Adam state: the workers' means; the step count goes on. */
-    private static void average(ComputationGraph net, List<ComputationGraph> workers) {
+    /**
+     * Weights, BatchNorm statistics and Adam state: the workers' means; the step count goes on from
+     * the furthest worker (as the critic's does: CriticGraph.averageFrom).
+     */
+    static void average(ComputationGraph net, List<ComputationGraph> workers) {
         INDArray params = workers.get(0).params().dup();
         INDArray state = workers.get(0).getUpdater().getStateViewArray().dup();
         for (int i = 1; i < workers.size(); i++) {
@@ -153,7 +156,7 @@ final class AveragingEpochFitter implements EpochFitter {
         }
         net.setParams(params.divi(workers.size()));
         net.getUpdater().getStateViewArray().assign(state.divi(workers.size()));
-        net.getConfiguration().setIterationCount(workers.get(0).getConfiguration().getIterationCount());
+        net.getConfiguration().setIterationCount(workers.stream().mapToInt(w -> w.getConfiguration().getIterationCount()).max().orElseThrow());
     }
 
     private static byte[] bytes(ComputationGraph net) throws IOException {
