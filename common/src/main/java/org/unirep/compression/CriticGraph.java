@@ -1,8 +1,11 @@
 package org.unirep.compression;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
@@ -156,7 +159,7 @@ public final class CriticGraph {
         }
         // Adam's bias correction counts steps: go on from where the workers stopped.
         TrainingConfig tc = sd.getTrainingConfig();
-        int steps = workers.stream().map(w -> w.sd.getTrainingConfig()).filter(java.util.Objects::nonNull)
+        int steps = workers.stream().map(w -> w.sd.getTrainingConfig()).filter(Objects::nonNull)
                 .mapToInt(TrainingConfig::getIterationCount).max().orElse(-1);
         if (tc != null && steps >= 0) tc.setIterationCount(steps);
         if (workers.stream().allMatch(w -> w.sd.getUpdaterMap() == null)) return; // no worker took a critic step
@@ -235,13 +238,13 @@ public final class CriticGraph {
 
     /** Named outputs (D_REAL, D_FAKE, GP, LOSS, W1) for the given inputs. */
     public Map<String, INDArray> evaluate(INDArray x, INDArray xhat, INDArray eps, String... names) {
-        boolean penalty = java.util.Arrays.stream(names).anyMatch(n -> n.equals(GP) || n.equals(LOSS));
+        boolean penalty = Arrays.stream(names).anyMatch(n -> n.equals(GP) || n.equals(LOSS));
         return sd.output(penalty ? feed(x, xhat, eps) : Map.of(REAL, x, FAKE, xhat, EPS, eps), names);
     }
 
     /** All graph inputs for images x, xhat and mixing weights eps: those three and the slopes at x~. */
     public Map<String, INDArray> feed(INDArray x, INDArray xhat, INDArray eps) {
-        Map<String, INDArray> in = new java.util.HashMap<>(Map.of(REAL, x, FAKE, xhat, EPS, eps));
+        Map<String, INDArray> in = new HashMap<>(Map.of(REAL, x, FAKE, xhat, EPS, eps));
         String[] at = new String[sizes.length - 1];
         for (int i = 1; i < sizes.length; i++) at[i - 1] = SLOPE_AT_MIXED + i;
         Map<String, INDArray> slopes = sd.output(in, at);

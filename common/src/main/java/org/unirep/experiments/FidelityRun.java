@@ -96,7 +96,7 @@ public final class FidelityRun {
         }
         TrainingRun run = universal ? TrainingRun.universal(c, classifier, encoderFrom, criticFrom) : TrainingRun.endToEnd(c, classifier);
         log.info("fidelity: training {} {} at lambda {} ({} of the runs done)", c.objective().id(), kind, c.lambda(), done.size());
-        TrainingRun.Result r = run.train(train, test, null);
+        TrainingRun.Result r = run.train(train, test);
         ComputationGraph net = run.net();
         lastNet = net;
         lastCritic = run.critic();

@@ -4,9 +4,11 @@ import java.util.Collection;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,8 +63,8 @@ public class CachingDeconvolution2D extends Deconvolution2D {
             assertInputSet(false);
             applyDropOutIfNecessary(true, workspaceMgr);
             INDArray z = super.preOutput(true, false, workspaceMgr).getFirst();
-            org.nd4j.linalg.activations.IActivation afn = layerConf().getActivationFn();
-            forwardOutput = afn instanceof ActivationIdentity ? z : workspaceMgr.dup(org.deeplearning4j.nn.workspace.ArrayType.ACTIVATIONS, z);
+            IActivation afn = layerConf().getActivationFn();
+            forwardOutput = afn instanceof ActivationIdentity ? z : workspaceMgr.dup(ArrayType.ACTIVATIONS, z);
             forwardInput = input;
             return afn.getActivation(z, true);
         }

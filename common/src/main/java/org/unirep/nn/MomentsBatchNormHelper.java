@@ -43,8 +43,9 @@ public final class MomentsBatchNormHelper extends MKLDNNBatchNormHelper {
         for (Layer l : layers) {
             if (!(l instanceof BatchNormalization bn)) continue; // frozen ones (FrozenLayer) never train
             try {
-                if (HELPER.get(bn) != null && HELPER.get(bn).getClass() == MKLDNNBatchNormHelper.class) {
-                    HELPER.set(bn, new MomentsBatchNormHelper(bn.getParam("gamma") != null ? bn.getParam("gamma").dataType() : DataType.FLOAT));
+                Object helper = HELPER.get(bn);
+                if (helper != null && helper.getClass() == MKLDNNBatchNormHelper.class) {
+                    HELPER.set(bn, new MomentsBatchNormHelper(DataType.FLOAT)); // the type is unused (as in DL4J's)
                     n++;
                 }
             } catch (IllegalAccessException e) {

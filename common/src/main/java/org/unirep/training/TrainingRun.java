@@ -2,7 +2,6 @@ package org.unirep.training;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
@@ -103,8 +102,8 @@ public final class TrainingRun {
     }
 
     /** Trains all epochs in this thread on {@code train}. */
-    public Result train(LabeledImages train, LabeledImages test, Consumer<EpochMetrics> onEpoch) {
-        return train(new LocalEpochFitter(train), test, onEpoch);
+    public Result train(LabeledImages train, LabeledImages test) {
+        return train(new LocalEpochFitter(train), test);
     }
 
     /**
@@ -112,16 +111,15 @@ public final class TrainingRun {
      * label is "train" with NaN metrics when no test split is given). A NaN or infinite loss or
      * test metric ends the run as DIVERGED; other exceptions propagate.
      */
-    public Result train(EpochFitter fitter, LabeledImages test, Consumer<EpochMetrics> onEpoch) {
-        return train(fitter, test, onEpoch, EpochCheckpoints.Progress.NONE, null);
+    public Result train(EpochFitter fitter, LabeledImages test) {
+        return train(fitter, test, EpochCheckpoints.Progress.NONE, null);
     }
 
     /**
      * As above, continuing after the epochs of {@code from} (this run's networks must hold the state
      * they ended with), and saving the state after every epoch to {@code checkpoints} if not null.
      */
-    public Result train(EpochFitter fitter, LabeledImages test, Consumer<EpochMetrics> onEpoch, EpochCheckpoints.Progress from,
-                        EpochCheckpoints checkpoints) {
+    public Result train(EpochFitter fitter, LabeledImages test, EpochCheckpoints.Progress from, EpochCheckpoints checkpoints) {
         long t0 = System.nanoTime();
         List<EpochMetrics> history = new ArrayList<>(from.history());
         List<Double> trainLoss = new ArrayList<>(from.trainLoss());
@@ -148,7 +146,6 @@ public final class TrainingRun {
                         fmt(m.w1()), fmt(s.generatorLoss()), s.criticSteps(), s.generatorSteps(), Math.round(images / fitSec),
                         String.format("%.1f", sec), String.format("%.1f", sec - fitSec),
                         left == 0 ? "" : String.format(" | ~%dm%02ds left in this run", eta / 60, eta % 60));
-                if (onEpoch != null) onEpoch.accept(m);
                 if (test != null && (!Double.isFinite(m.mse()) || !Double.isFinite(m.w1()))) {
                     throw new Divergence("test metrics after epoch " + (epoch + 1) + ": mse " + m.mse() + ", w1 " + m.w1());
                 }

@@ -36,7 +36,7 @@ class RdpTrainingTest {
         org.unirep.training.TrainingRun run = org.unirep.training.TrainingRun.endToEnd(
                 CompressionConfig.reference(Objective.RDP, 3, 3, 0.015, 4L).withEpochs(1), null);
         double mse0 = org.unirep.training.Evaluation.evaluate(run.net(), test, 0, run.critic(), null, run.seeds()).mse();
-        org.unirep.training.TrainingRun.Result r = run.train(train, test, null);
+        org.unirep.training.TrainingRun.Result r = run.train(train, test);
         assertEquals(org.unirep.training.TrainingRun.Status.OK, r.status(), r.error());
         assertEquals(10, r.criticSteps());
         assertEquals(10, r.generatorSteps());

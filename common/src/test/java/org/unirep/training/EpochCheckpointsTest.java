@@ -31,7 +31,7 @@ class EpochCheckpointsTest {
 
     @Test
     void aRunKilledInEpochThreeResumesThereAndEndsWithTheSameNumbers(@TempDir Path dir) throws Exception {
-        TrainingRun.Result whole = TrainingRun.endToEnd(config(), null).train(TRAIN, TEST, null);
+        TrainingRun.Result whole = TrainingRun.endToEnd(config(), null).train(TRAIN, TEST);
 
         EpochCheckpoints checkpoints = new EpochCheckpoints(HadoopFiles.local(), dir.resolve("resume").toString());
         LocalEpochFitter fitter = new LocalEpochFitter(TRAIN);
@@ -40,7 +40,7 @@ class EpochCheckpointsTest {
             return fitter.fit(run, epoch);
         };
         assertThrows(IllegalStateException.class, () -> TrainingRun.endToEnd(config(), null)
-                .train(killedInEpoch3, TEST, null, EpochCheckpoints.Progress.NONE, checkpoints));
+                .train(killedInEpoch3, TEST, EpochCheckpoints.Progress.NONE, checkpoints));
         try (Stream<Path> s = Files.list(dir.resolve("resume"))) {
             assertEquals(List.of("epoch-2", "latest.json"), s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
                     .sorted().toList(), "the last finished epoch only");
@@ -50,7 +50,7 @@ class EpochCheckpointsTest {
         assertEquals(2, resumed.progress().epochsDone());
         assertEquals(whole.history().subList(0, 2), resumed.progress().history());
         TrainingRun again = TrainingRun.of(config(), resumed.state().net(), resumed.state().critic(), null);
-        TrainingRun.Result r = again.train(fitter, TEST, null, resumed.progress(), checkpoints);
+        TrainingRun.Result r = again.train(fitter, TEST, resumed.progress(), checkpoints);
 
         assertEquals(3, r.history().size());
         assertEquals(whole.history(), r.history(), "bit for bit: weights, Adam states, schedule and random draws all resumed");

@@ -64,7 +64,7 @@ class TrainingRunTest {
     void anEpochIsOneStepPerMinibatch_rdcTrainsACriticAndReportsW1() {
         // 1,344 images at batch 64: 21 minibatches, critic on 0, 2, ..., 20 and generator on 1, ..., 19.
         TrainingRun run = TrainingRun.endToEnd(config(Objective.RDC, 0.015, 1, 4L), classifier);
-        TrainingRun.Result r = run.train(train.head(1344), test, null);
+        TrainingRun.Result r = run.train(train.head(1344), test);
         assertEquals(TrainingRun.Status.OK, r.status(), r.error());
         assertEquals(11, r.criticSteps());
         assertEquals(10, r.generatorSteps());
@@ -102,9 +102,9 @@ class TrainingRunTest {
     @Test
     void sameSeedSameNumbers_otherSeedOtherNumbers_andNaNStopsTheRunAsDiverged() {
         LabeledImages small = train.head(320);
-        TrainingRun.Result a = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 6L), classifier).train(small, test.head(200), null);
-        TrainingRun.Result b = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 6L), classifier).train(small, test.head(200), null);
-        TrainingRun.Result c = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 7L), classifier).train(small, test.head(200), null);
+        TrainingRun.Result a = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 6L), classifier).train(small, test.head(200));
+        TrainingRun.Result b = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 6L), classifier).train(small, test.head(200));
+        TrainingRun.Result c = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 7L), classifier).train(small, test.head(200));
         assertEquals(a.last(), b.last());
         assertEquals(a.trainLoss(), b.trainLoss());
         assertNotEquals(a.last().mse(), c.last().mse());
@@ -112,7 +112,7 @@ class TrainingRunTest {
 
         TrainingRun broken = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 6L), classifier);
         broken.net().getLayer("dec5").params().putScalar(0, Double.NaN);
-        TrainingRun.Result d = broken.train(small, test.head(200), null);
+        TrainingRun.Result d = broken.train(small, test.head(200));
         assertEquals(TrainingRun.Status.DIVERGED, d.status());
         assertTrue(d.error().contains("loss became NaN at epoch 1, step 2"), d.error());
         assertTrue(d.history().isEmpty(), "no metrics from a diverged run");
@@ -123,7 +123,7 @@ class TrainingRunTest {
         TrainingRun base = TrainingRun.endToEnd(config(Objective.RDC, 0.015, 2, 8L), classifier);
         Map<String, INDArray> clfBefore = params(base.net(), List.copyOf(CompressionModel.CLASSIFIER_LAYERS.keySet()));
         double mse0 = Evaluation.evaluate(base.net(), test, 0, base.critic(), classifier, base.seeds()).mse();
-        TrainingRun.Result r = base.train(train, test, null); // 2 epochs x 100 minibatches: 100 generator steps
+        TrainingRun.Result r = base.train(train, test); // 2 epochs x 100 minibatches: 100 generator steps
         assertEquals(TrainingRun.Status.OK, r.status(), r.error());
         assertEquals(100, r.generatorSteps());
         assertTrue(r.last().mse() < mse0 - 0.02, "test MSE " + mse0 + " -> " + r.last().mse());
@@ -136,7 +136,7 @@ class TrainingRunTest {
         Map<String, INDArray> encBefore = params(uni.net(), CompressionModel.ENCODER_LAYERS);
         assertEquals(params(base.net(), CompressionModel.ENCODER_LAYERS), encBefore, "it is the trained encoder");
         Map<String, INDArray> decBefore = params(uni.net(), CompressionModel.DECODER_LAYERS);
-        TrainingRun.Result u = uni.train(train.head(640), null, null);
+        TrainingRun.Result u = uni.train(train.head(640), null);
         assertEquals(TrainingRun.Status.OK, u.status(), u.error());
         assertEquals(encBefore, params(uni.net(), CompressionModel.ENCODER_LAYERS), "frozen encoder unchanged");
         assertNotEquals(decBefore.get("dec5"), params(uni.net(), CompressionModel.DECODER_LAYERS).get("dec5"), "decoder trains");

@@ -45,7 +45,7 @@ public final class SharedEncoderJob {
             log.info("[{}] {}: stage 1 on {} minibatches, {} workers, averaging every {}{}", runId, p.label(), minibatches.size(),
                     p.workers(), p.averagingFrequency(), from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone());
             TrainingRun.Result r = run.named("[" + runId + "] " + p.label()).train(
-                    new AveragingEpochFitter(jsc, files, minibatches, p.workers(), p.averagingFrequency(), description), test, null, from, epochs);
+                    new AveragingEpochFitter(jsc, files, minibatches, p.workers(), p.averagingFrequency(), description), test, from, epochs);
             if (r.status() == TrainingRun.Status.DIVERGED) {
                 epochs.clear();
                 return RunRecords.of(p, sweepId, attempt, RunRecord.DIVERGED, r.error(), start, System.currentTimeMillis(), device(p), null,

@@ -46,7 +46,7 @@ public final class PointTrainer {
             EpochCheckpoints.Progress from = begin.from();
             log.info("[{}] {} attempt {}: training on {} images{}", runId, p.label(), attempt, train.count(),
                     from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone() + " (" + epochs.dir() + ")");
-            TrainingRun.Result r = run.named("[" + runId + "] " + p.label()).train(new LocalEpochFitter(train), test, null, from, epochs);
+            TrainingRun.Result r = run.named("[" + runId + "] " + p.label()).train(new LocalEpochFitter(train), test, from, epochs);
             long end = System.currentTimeMillis();
             if (r.status() == TrainingRun.Status.DIVERGED) {
                 epochs.clear();
