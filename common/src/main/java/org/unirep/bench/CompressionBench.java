@@ -11,7 +11,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 import org.unirep.classifier.ClassifierConfig;
 import org.unirep.classifier.ClassifierNet;
 import org.unirep.compression.CompressionConfig;
-import org.unirep.compression.Objective;
+import org.unirep.compression.Mode;
 import org.unirep.data.DatasetName;
 import org.unirep.data.LabeledImages;
 import org.unirep.data.Split;
@@ -46,7 +46,7 @@ public final class CompressionBench {
         MultiLayerNetwork classifier = ClassifierNet.create(ClassifierConfig.reference());
         for (int threads : threadCounts) {
             setThreads(threads);
-            for (Objective mode : Objective.values()) {
+            for (Mode mode : Mode.values()) {
                 TrainingRun run = TrainingRun.endToEnd(CompressionConfig.reference(mode, 3, 3, 0.01, 1), classifier);
                 run.beginEpoch(0);
                 Nd4j.getRandom().setSeed(1);
@@ -58,7 +58,7 @@ public final class CompressionBench {
                 for (int i = 0; i < batches; i++) run.steps().step(0, warmup + i, x, y);
                 figures.add(print(out, new Figure("train " + mode.id() + " (critic+generator)", threads, BATCH,
                         (double) BATCH * batches / ((System.nanoTime() - t) / 1e9))));
-                if (mode == Objective.RDC) figures.add(print(out, evaluation(run, threads, Math.max(2, batches / 8))));
+                if (mode == Mode.RDC) figures.add(print(out, evaluation(run, threads, Math.max(2, batches / 8))));
             }
         }
         out.println("(ND4J backend " + Nd4j.getBackend().getClass().getSimpleName() + "; " + batches

@@ -5,12 +5,12 @@ package org.unirep.compression;
  * encoder/decoder lr 1e-2, critic lr 2e-4, batch 64, 30 epochs; soft-to-hard sigma 1. The per-epoch
  * schedule applied to these is org.unirep.training.Schedule.
  */
-public record CompressionConfig(Objective objective, int dim, int levels, double lambda, long seed, int epochs,
+public record CompressionConfig(Mode mode, int dim, int levels, double lambda, long seed, int epochs,
                                 int batchSize, double learningRate, double criticLearningRate, double beta1,
                                 double beta2, double sigma) implements java.io.Serializable {
 
     public CompressionConfig {
-        if (objective == null) throw new IllegalArgumentException("mode is missing, expected rdc or rdp");
+        if (mode == null) throw new IllegalArgumentException("mode is missing, expected rdc or rdp");
         if (dim < 1) throw new IllegalArgumentException("latent dim = " + dim + ", expected >= 1");
         if (levels < 2) throw new IllegalArgumentException("quantizer levels L = " + levels + ", expected >= 2");
         if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new IllegalArgumentException("lambda = " + lambda + ", expected a finite value >= 0");
@@ -24,22 +24,22 @@ public record CompressionConfig(Objective objective, int dim, int levels, double
         if (!(sigma > 0)) throw new IllegalArgumentException("soft-to-hard sigma = " + sigma + ", expected > 0");
     }
 
-    public static CompressionConfig reference(Objective objective, int dim, int levels, double lambda, long seed) {
-        return new CompressionConfig(objective, dim, levels, lambda, seed, 30, 64, 1e-2, 2e-4, 0.5, 0.9, 1.0);
+    public static CompressionConfig reference(Mode mode, int dim, int levels, double lambda, long seed) {
+        return new CompressionConfig(mode, dim, levels, lambda, seed, 30, 64, 1e-2, 2e-4, 0.5, 0.9, 1.0);
     }
 
     /** R = dim * log2(L) bits per image. */
     public double rateBits() { return dim * Math.log(levels) / Math.log(2); }
 
-    public CompressionConfig withObjective(Objective o) {
+    public CompressionConfig withMode(Mode o) {
         return new CompressionConfig(o, dim, levels, lambda, seed, epochs, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);
     }
 
     public CompressionConfig withLambda(double l) {
-        return new CompressionConfig(objective, dim, levels, l, seed, epochs, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);
+        return new CompressionConfig(mode, dim, levels, l, seed, epochs, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);
     }
 
     public CompressionConfig withEpochs(int e) {
-        return new CompressionConfig(objective, dim, levels, lambda, seed, e, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);
+        return new CompressionConfig(mode, dim, levels, lambda, seed, e, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);
     }
 }

@@ -28,9 +28,9 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.unirep.data.DatasetName;
-import org.unirep.nn.TorchInit;
 import org.unirep.nn.CachingDeconvolution2D;
 import org.unirep.nn.OneDnn;
+import org.unirep.nn.TorchInit;
 
 /**
  * The compression model of Nguyen (2025), "Universal Representations for Classification-enhanced
@@ -103,7 +103,7 @@ public final class CompressionModel {
         g.inputPreProcessor(RECON, new CnnToFeedForwardPreProcessor(DatasetName.ROWS, DatasetName.COLS, 1));
         g.addLayer(RECON, new LossLayer.Builder().lossFunction(new LossMSE()).activation(Activation.IDENTITY).build(), DECODER_OUT);
 
-        if (c.objective() == Objective.RDP) {
+        if (c.mode() == Mode.RDP) {
             // A frozen copy of the critic on x^ (weights copied in by loadCritic after every critic step).
             String in = DECODER_OUT;
             for (int i = 0; i < CRITIC_WIDTHS.length; i++) {
@@ -133,14 +133,14 @@ public final class CompressionModel {
 
     /** A new model; RDC needs the frozen classifier's weights (RDP takes the critic's with loadCritic). */
     public static ComputationGraph create(CompressionConfig c, MultiLayerNetwork classifier, boolean frozenEncoder) {
-        if (c.objective() == Objective.RDC && classifier == null) {
+        if (c.mode() == Mode.RDC && classifier == null) {
             throw new IllegalArgumentException("mode rdc needs the frozen classifier: train one with `unirep train-classifier` and pass its model");
         }
         OneDnn.enable();
         ComputationGraph net = new ComputationGraph(configuration(c, frozenEncoder));
         net.init();
         TorchInit.apply(net, c.seed());
-        if (c.objective() == Objective.RDC) loadClassifier(net, classifier);
+        if (c.mode() == Mode.RDC) loadClassifier(net, classifier);
         return net;
     }
 

@@ -12,11 +12,13 @@ import org.slf4j.LoggerFactory;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.CriticGraph;
 import org.unirep.compression.EpochMetrics;
-import org.unirep.compression.Objective;
+import org.unirep.compression.Kind;
+import org.unirep.compression.Mode;
 import org.unirep.data.LabeledImages;
 import org.unirep.io.HadoopFiles;
 import org.unirep.io.ModelStore;
 import org.unirep.training.Checkpoint;
+import org.unirep.training.RunStatus;
 import org.unirep.training.TrainingRun;
 
 /**
@@ -35,11 +37,11 @@ public final class FidelityRun {
      */
     public static final String CSV_HEADER = "mode,kind,lambda,encoder_lambda,rate_bits,epochs,status,mse,ce,accuracy,w1,seconds";
 
-    public record Row(Objective mode, String kind, double lambda, double encoderLambda, double rateBits, int epochs,
-                      String status, double mse, double ce, double accuracy, double w1, double seconds) {
-        String csv() {
-            return String.join(",", mode.id(), kind, num(lambda), num(encoderLambda), num(rateBits), String.valueOf(epochs),
-                    status, num(mse), num(ce), num(accuracy), num(w1), String.format("%.1f", seconds));
+    public record Row(Mode mode, Kind kind, double lambda, double encoderLambda, double rateBits, int epochs,
+                      RunStatus status, double mse, double ce, double accuracy, double w1, double seconds) {
+        public String csv() {
+            return String.join(",", mode.id(), kind.id(), num(lambda), num(encoderLambda), num(rateBits), String.valueOf(epochs),
+                    status.id(), num(mse), num(ce), num(accuracy), num(w1), String.format("%.1f", seconds));
         }
     }
 
@@ -59,21 +61,21 @@ public final class FidelityRun {
         this.datasetChecksum = datasetChecksum;
     }
 
-    public List<Row> run(List<Objective> modes, CompressionConfig base, double encoderLambda) throws IOException {
+    public List<Row> run(List<Mode> modes, CompressionConfig base, double encoderLambda) throws IOException {
         List<Row> rows = new ArrayList<>();
-        for (Objective mode : modes) {
-            CompressionConfig c = base.withObjective(mode);
-            rows.add(train("end_to_end", c.withLambda(0.0), null, null, encoderLambda, rows));
+        for (Mode mode : modes) {
+            CompressionConfig c = base.withMode(mode);
+            rows.add(train(Kind.END_TO_END, c.withLambda(0.0), null, null, encoderLambda, rows));
             ComputationGraph encoderModel = lastNet;
             CriticGraph baseCritic = lastCritic;
             if (encoderLambda != 0.0) {
-                rows.add(train("end_to_end", c.withLambda(encoderLambda), null, null, encoderLambda, rows));
+                rows.add(train(Kind.END_TO_END, c.withLambda(encoderLambda), null, null, encoderLambda, rows));
                 encoderModel = lastNet;
                 baseCritic = lastCritic;
             }
-            if (rows.get(rows.size() - 1).status().equals("ok")) {
+            if (rows.get(rows.size() - 1).status() == RunStatus.OK) {
                 // The universal model's critic starts from the base model's and trains on.
-                rows.add(train("universal", c.withLambda(0.0), encoderModel, baseCritic, encoderLambda, rows));
+                rows.add(train(Kind.UNIVERSAL, c.withLambda(0.0), encoderModel, baseCritic, encoderLambda, rows));
             }
         }
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
@@ -85,28 +87,28 @@ public final class FidelityRun {
     private ComputationGraph lastNet;
     private CriticGraph lastCritic;
 
-    private Row train(String kind, CompressionConfig c, ComputationGraph encoderFrom, CriticGraph criticFrom, double encoderLambda,
+    private Row train(Kind kind, CompressionConfig c, ComputationGraph encoderFrom, CriticGraph criticFrom, double encoderLambda,
                       List<Row> done) throws IOException {
         boolean universal = encoderFrom != null;
-        String dir = HadoopFiles.join(out, c.objective().id() + "-" + kind + "-" + num(c.lambda()));
+        String dir = HadoopFiles.join(out, c.mode().id() + "-" + kind.id() + "-" + num(c.lambda()));
         ModelStore store = new ModelStore(files);
-        if (Checkpoint.isComplete(files, dir) && store.metadata(dir).getString("status").equals("ok")
+        if (Checkpoint.isComplete(files, dir) && store.metadata(dir).getString("status").equals(RunStatus.OK.id())
                 && store.metadata(dir).getInt("epochs") == c.epochs()) {
             return resume(dir, kind, c, universal ? encoderLambda : c.lambda());
         }
         TrainingRun run = universal ? TrainingRun.universal(c, classifier, encoderFrom, criticFrom) : TrainingRun.endToEnd(c, classifier);
-        log.info("fidelity: training {} {} at lambda {} ({} of the runs done)", c.objective().id(), kind, c.lambda(), done.size());
+        log.info("fidelity: training {} {} at lambda {} ({} of the runs done)", c.mode().id(), kind.id(), c.lambda(), done.size());
         TrainingRun.Result r = run.train(train, test);
         ComputationGraph net = run.net();
         lastNet = net;
         lastCritic = run.critic();
         List<EpochMetrics> tail = r.history().subList(Math.max(0, r.history().size() - 3), r.history().size());
         double encLambda = universal ? encoderLambda : c.lambda();
-        Row row = new Row(c.objective(), kind, c.lambda(), encLambda, c.rateBits(), c.epochs(), r.status().name().toLowerCase(),
+        Row row = new Row(c.mode(), kind, c.lambda(), encLambda, c.rateBits(), c.epochs(), r.status(),
                 mean(tail, EpochMetrics::mse), mean(tail, EpochMetrics::ce), mean(tail, EpochMetrics::accuracy), mean(tail, EpochMetrics::w1), r.seconds());
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("kind", kind);
-        meta.put("mode", c.objective().id());
+        meta.put("kind", kind.id());
+        meta.put("mode", c.mode().id());
         meta.put("dim", c.dim());
         meta.put("levels", c.levels());
         meta.put("rate_bits", c.rateBits());
@@ -117,7 +119,7 @@ public final class FidelityRun {
         meta.put("batch_size", c.batchSize());
         meta.put("learning_rate", c.learningRate());
         meta.put("dataset_checksum", datasetChecksum);
-        meta.put("status", row.status());
+        meta.put("status", row.status().id());
         if (r.error() != null) meta.put("error", r.error());
         List<Map<String, Object>> hist = new ArrayList<>();
         for (EpochMetrics m : r.history()) {
@@ -138,7 +140,7 @@ public final class FidelityRun {
     }
 
     /** A model this run already finished (a rerun after a failure): loaded, not retrained. */
-    private Row resume(String dir, String kind, CompressionConfig c, double encoderLambda) throws IOException {
+    private Row resume(String dir, Kind kind, CompressionConfig c, double encoderLambda) throws IOException {
         ModelStore store = new ModelStore(files);
         com.typesafe.config.Config meta = store.metadata(dir);
         Checkpoint.Loaded done = Checkpoint.load(files, dir);
@@ -149,7 +151,7 @@ public final class FidelityRun {
         java.util.function.Function<String, Double> avg = k -> tail.stream().filter(h -> h.hasPath(k))
                 .mapToDouble(h -> h.getDouble(k)).average().orElse(Double.NaN);
         log.info("fidelity: {} is complete, reusing it", dir);
-        return new Row(c.objective(), kind, c.lambda(), encoderLambda, c.rateBits(), c.epochs(), "ok", avg.apply("mse"), avg.apply("ce"),
+        return new Row(c.mode(), kind, c.lambda(), encoderLambda, c.rateBits(), c.epochs(), RunStatus.OK, avg.apply("mse"), avg.apply("ce"),
                 avg.apply("accuracy"), avg.apply("w1"), meta.getDouble("seconds"));
     }
 

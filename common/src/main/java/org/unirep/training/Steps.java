@@ -7,7 +7,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.unirep.compression.CompressionModel;
 import org.unirep.compression.CriticGraph;
-import org.unirep.compression.Objective;
+import org.unirep.compression.Mode;
 import org.unirep.compression.SoftToHardQuantizer;
 import org.unirep.data.DatasetName;
 
@@ -31,12 +31,12 @@ public final class Steps {
     private final int dim;
     private final double alpha;
 
-    public Steps(ComputationGraph net, CriticGraph critic, Seeds seeds, Objective mode) {
+    public Steps(ComputationGraph net, CriticGraph critic, Seeds seeds, Mode mode) {
         if (critic == null) throw new IllegalArgumentException("every run trains a critic (RDC to measure W1, RDP as its loss)");
         this.net = net;
         this.critic = critic;
         this.seeds = seeds;
-        this.rdp = mode == Objective.RDP;
+        this.rdp = mode == Mode.RDP;
         this.dim = CompressionModel.dim(net);
         this.alpha = SoftToHardQuantizer.alpha(CompressionModel.quantizer(net).getLevels());
     }

@@ -29,9 +29,8 @@ public final class TrainingRun {
      */
     public static final String LOOP_VERSION = "reference-alternating-1";
 
-    public enum Status { OK, DIVERGED }
 
-    public record Result(Status status, String error, List<EpochMetrics> history, List<Double> trainLoss,
+    public record Result(RunStatus status, String error, List<EpochMetrics> history, List<Double> trainLoss,
                          long criticSteps, long generatorSteps, double seconds) {
         public EpochMetrics last() { return history.isEmpty() ? null : history.get(history.size() - 1); }
     }
@@ -50,8 +49,8 @@ public final class TrainingRun {
         this.critic = critic;
         this.classifier = classifier;
         this.seeds = new Seeds(config.seed());
-        this.steps = new Steps(net, critic, seeds, config.objective());
-        this.name = config.objective().id() + " dim=" + config.dim() + " L=" + config.levels() + " lambda=" + config.lambda() + " ";
+        this.steps = new Steps(net, critic, seeds, config.mode());
+        this.name = config.mode().id() + " dim=" + config.dim() + " L=" + config.levels() + " lambda=" + config.lambda() + " ";
     }
 
     /** Names the run in its progress lines (a run id and label in a sweep). */
@@ -153,10 +152,10 @@ public final class TrainingRun {
                     checkpoints.save(net, critic, new EpochCheckpoints.Progress(epoch + 1, history, trainLoss, criticSteps, generatorSteps));
                 }
             }
-            return new Result(Status.OK, null, history, trainLoss, criticSteps, generatorSteps, (System.nanoTime() - t0) / 1e9);
+            return new Result(RunStatus.OK, null, history, trainLoss, criticSteps, generatorSteps, (System.nanoTime() - t0) / 1e9);
         } catch (Divergence d) {
             log.warn("diverged: {}", d.getMessage());
-            return new Result(Status.DIVERGED, d.getMessage(), history, trainLoss, criticSteps, generatorSteps, (System.nanoTime() - t0) / 1e9);
+            return new Result(RunStatus.DIVERGED, d.getMessage(), history, trainLoss, criticSteps, generatorSteps, (System.nanoTime() - t0) / 1e9);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

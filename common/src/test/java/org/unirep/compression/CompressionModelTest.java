@@ -16,13 +16,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.unirep.classifier.ClassifierConfig;
 import org.unirep.classifier.ClassifierTrainer;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.unirep.training.Checkpoint;
-import org.unirep.training.Seeds;
 import org.unirep.data.LabeledImages;
 import org.unirep.data.Minibatches;
 import org.unirep.io.HadoopFiles;
 import org.unirep.io.ModelStore;
 import org.unirep.testing.TestData;
+import org.unirep.training.Checkpoint;
+import org.unirep.training.Seeds;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -40,21 +40,21 @@ class CompressionModelTest {
     }
 
     static CompressionConfig rdc(double lambda, int epochs) {
-        return CompressionConfig.reference(Objective.RDC, 3, 3, lambda, 21L).withEpochs(epochs);
+        return CompressionConfig.reference(Mode.RDC, 3, 3, lambda, 21L).withEpochs(epochs);
     }
 
     @Test
     void rateIsDimTimesLog2Levels() {
-        assertEquals(4.755, CompressionConfig.reference(Objective.RDC, 3, 3, 0, 1).rateBits(), 1e-3);
-        assertEquals(6.0, CompressionConfig.reference(Objective.RDC, 3, 4, 0, 1).rateBits(), 1e-12);
-        assertEquals(8.0, CompressionConfig.reference(Objective.RDC, 4, 4, 0, 1).rateBits(), 1e-12);
-        assertEquals(10.0, CompressionConfig.reference(Objective.RDP, 5, 4, 0, 1).rateBits(), 1e-12);
+        assertEquals(4.755, CompressionConfig.reference(Mode.RDC, 3, 3, 0, 1).rateBits(), 1e-3);
+        assertEquals(6.0, CompressionConfig.reference(Mode.RDC, 3, 4, 0, 1).rateBits(), 1e-12);
+        assertEquals(8.0, CompressionConfig.reference(Mode.RDC, 4, 4, 0, 1).rateBits(), 1e-12);
+        assertEquals(10.0, CompressionConfig.reference(Mode.RDP, 5, 4, 0, 1).rateBits(), 1e-12);
     }
 
     /** Without DL4J's oneDNN helpers a convolution layer falls back to a path 5-10x slower (OneDnn). */
     @Test
     void convolutionAndBatchNormLayersRunOnOneDnnHelpers() throws IOException {
-        ComputationGraph rdp = CompressionModel.create(CompressionConfig.reference(Objective.RDP, 3, 3, 0.01, 1), null, false);
+        ComputationGraph rdp = CompressionModel.create(CompressionConfig.reference(Mode.RDP, 3, 3, 0.01, 1), null, false);
         ModelStore store = new ModelStore(HadoopFiles.local());
         Path dir = Files.createTempDirectory("onednn");
         store.save(dir.toString(), rdp, Map.of());
@@ -80,12 +80,12 @@ class CompressionModelTest {
     @Test
     void invalidSettingsAreRefusedWithTheirName() {
         assertEquals("quantizer levels L = 1, expected >= 2",
-                assertThrows(IllegalArgumentException.class, () -> CompressionConfig.reference(Objective.RDC, 3, 1, 0, 1)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> CompressionConfig.reference(Mode.RDC, 3, 1, 0, 1)).getMessage());
         assertEquals("latent dim = 0, expected >= 1",
-                assertThrows(IllegalArgumentException.class, () -> CompressionConfig.reference(Objective.RDC, 0, 3, 0, 1)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> CompressionConfig.reference(Mode.RDC, 0, 3, 0, 1)).getMessage());
         assertEquals("lambda = -0.1, expected a finite value >= 0",
-                assertThrows(IllegalArgumentException.class, () -> CompressionConfig.reference(Objective.RDC, 3, 3, -0.1, 1)).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> CompressionConfig.reference(Objective.RDC, 3, 3, Double.NaN, 1))
+                assertThrows(IllegalArgumentException.class, () -> CompressionConfig.reference(Mode.RDC, 3, 3, -0.1, 1)).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CompressionConfig.reference(Mode.RDC, 3, 3, Double.NaN, 1))
                 .getMessage().startsWith("lambda = NaN"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CompressionModel.create(rdc(0.01, 1), null, false));
         assertTrue(e.getMessage().contains("rdc needs the frozen classifier"), e.getMessage());

@@ -16,7 +16,7 @@ class RdpTrainingTest {
 
     @Test
     void graphCriticCopyComputesTheSameDAsTheCritic() throws IOException {
-        CompressionConfig c = CompressionConfig.reference(Objective.RDP, 3, 3, 0.015, 2L);
+        CompressionConfig c = CompressionConfig.reference(Mode.RDP, 3, 3, 0.015, 2L);
         ComputationGraph net = CompressionModel.create(c, null, false);
         CriticGraph critic = CriticGraph.reference(3L);
         CompressionModel.loadCritic(net, critic);
@@ -34,10 +34,10 @@ class RdpTrainingTest {
     void anRdpEpochAlternatesCriticAndGeneratorStepsOnRealDigits() throws IOException {
         LabeledImages train = TestData.train().head(1280), test = TestData.test().head(200);
         org.unirep.training.TrainingRun run = org.unirep.training.TrainingRun.endToEnd(
-                CompressionConfig.reference(Objective.RDP, 3, 3, 0.015, 4L).withEpochs(1), null);
+                CompressionConfig.reference(Mode.RDP, 3, 3, 0.015, 4L).withEpochs(1), null);
         double mse0 = org.unirep.training.Evaluation.evaluate(run.net(), test, 0, run.critic(), null, run.seeds()).mse();
         org.unirep.training.TrainingRun.Result r = run.train(train, test);
-        assertEquals(org.unirep.training.TrainingRun.Status.OK, r.status(), r.error());
+        assertEquals(org.unirep.training.RunStatus.OK, r.status(), r.error());
         assertEquals(10, r.criticSteps());
         assertEquals(10, r.generatorSteps());
         assertTrue(r.last().mse() < mse0 - 0.05, "test MSE " + mse0 + " -> " + r.last().mse() + " after 10 generator steps");

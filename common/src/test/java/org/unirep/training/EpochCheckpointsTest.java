@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.EpochMetrics;
-import org.unirep.compression.Objective;
+import org.unirep.compression.Mode;
 import org.unirep.data.LabeledImages;
 import org.unirep.io.HadoopFiles;
 import org.unirep.testing.TestData;
@@ -26,7 +26,7 @@ class EpochCheckpointsTest {
     }
 
     static CompressionConfig config() {
-        return CompressionConfig.reference(Objective.RDP, 3, 3, 0.015, 7L).withEpochs(3);
+        return CompressionConfig.reference(Mode.RDP, 3, 3, 0.015, 7L).withEpochs(3);
     }
 
     @Test

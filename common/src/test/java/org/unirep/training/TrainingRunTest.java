@@ -17,7 +17,7 @@ import org.unirep.classifier.ClassifierTrainer;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.CompressionModel;
 import org.unirep.compression.CriticGraph;
-import org.unirep.compression.Objective;
+import org.unirep.compression.Mode;
 import org.unirep.data.LabeledImages;
 import org.unirep.data.Minibatches;
 import org.unirep.testing.TestData;
@@ -34,13 +34,13 @@ class TrainingRunTest {
         classifier = ClassifierTrainer.train(TestData.train().head(3000), new ClassifierConfig(2, 100, 0.05, 0.9, 5L));
     }
 
-    static CompressionConfig config(Objective mode, double lambda, int epochs, long seed) {
+    static CompressionConfig config(Mode mode, double lambda, int epochs, long seed) {
         return CompressionConfig.reference(mode, 3, 3, lambda, seed).withEpochs(epochs);
     }
 
     @Test
     void evenMinibatchesTrainOnlyTheCriticOddOnesOnlyTheEncoderAndDecoder() {
-        for (Objective mode : Objective.values()) {
+        for (Mode mode : Mode.values()) {
             TrainingRun run = TrainingRun.endToEnd(config(mode, 0.015, 1, 3L), classifier);
             run.beginEpoch(0);
             DataSet b = Minibatches.toDataSet(train, 0, 64);
@@ -63,9 +63,9 @@ class TrainingRunTest {
     @Test
     void anEpochIsOneStepPerMinibatch_rdcTrainsACriticAndReportsW1() {
         // 1,344 images at batch 64: 21 minibatches, critic on 0, 2, ..., 20 and generator on 1, ..., 19.
-        TrainingRun run = TrainingRun.endToEnd(config(Objective.RDC, 0.015, 1, 4L), classifier);
+        TrainingRun run = TrainingRun.endToEnd(config(Mode.RDC, 0.015, 1, 4L), classifier);
         TrainingRun.Result r = run.train(train.head(1344), test);
-        assertEquals(TrainingRun.Status.OK, r.status(), r.error());
+        assertEquals(RunStatus.OK, r.status(), r.error());
         assertEquals(11, r.criticSteps());
         assertEquals(10, r.generatorSteps());
         assertEquals(10, run.net().getConfiguration().getIterationCount(), "Adam stepped once per generator step");
@@ -75,7 +75,7 @@ class TrainingRunTest {
 
     @Test
     void allThreeLearningRatesFollowTheEpochScheduleAndLambdaZeroIsAnnealed() {
-        TrainingRun run = TrainingRun.endToEnd(config(Objective.RDP, 0.0, 30, 5L), classifier);
+        TrainingRun run = TrainingRun.endToEnd(config(Mode.RDP, 0.0, 30, 5L), classifier);
         run.beginEpoch(0);
         assertEquals(2e-4, run.critic().learningRate(), 1e-12);
         assertEquals(1e-2, run.net().getLearningRate("dec1"), 1e-12);
@@ -91,10 +91,10 @@ class TrainingRunTest {
         assertEquals(4e-6, run.critic().learningRate(), 1e-15);
         assertEquals(2e-4, run.net().getLearningRate("dec1"), 1e-12);
 
-        TrainingRun rdc = TrainingRun.endToEnd(config(Objective.RDC, 0.0, 30, 5L), classifier);
+        TrainingRun rdc = TrainingRun.endToEnd(config(Mode.RDC, 0.0, 30, 5L), classifier);
         rdc.beginEpoch(3);
         assertEquals(0.0005 * 9 / 12, CompressionModel.lambda(rdc.net()), 1e-15, "the RDC fork anneals its CE weight too");
-        TrainingRun fixed = TrainingRun.endToEnd(config(Objective.RDC, 0.015, 30, 5L), classifier);
+        TrainingRun fixed = TrainingRun.endToEnd(config(Mode.RDC, 0.015, 30, 5L), classifier);
         fixed.beginEpoch(3);
         assertEquals(0.015, CompressionModel.lambda(fixed.net()), 0.0);
     }
@@ -102,42 +102,42 @@ class TrainingRunTest {
     @Test
     void sameSeedSameNumbers_otherSeedOtherNumbers_andNaNStopsTheRunAsDiverged() {
         LabeledImages small = train.head(320);
-        TrainingRun.Result a = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 6L), classifier).train(small, test.head(200));
-        TrainingRun.Result b = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 6L), classifier).train(small, test.head(200));
-        TrainingRun.Result c = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 7L), classifier).train(small, test.head(200));
+        TrainingRun.Result a = TrainingRun.endToEnd(config(Mode.RDC, 0.01, 1, 6L), classifier).train(small, test.head(200));
+        TrainingRun.Result b = TrainingRun.endToEnd(config(Mode.RDC, 0.01, 1, 6L), classifier).train(small, test.head(200));
+        TrainingRun.Result c = TrainingRun.endToEnd(config(Mode.RDC, 0.01, 1, 7L), classifier).train(small, test.head(200));
         assertEquals(a.last(), b.last());
         assertEquals(a.trainLoss(), b.trainLoss());
         assertNotEquals(a.last().mse(), c.last().mse());
         assertNotEquals(a.last().w1(), c.last().w1());
 
-        TrainingRun broken = TrainingRun.endToEnd(config(Objective.RDC, 0.01, 1, 6L), classifier);
+        TrainingRun broken = TrainingRun.endToEnd(config(Mode.RDC, 0.01, 1, 6L), classifier);
         broken.net().getLayer("dec5").params().putScalar(0, Double.NaN);
         TrainingRun.Result d = broken.train(small, test.head(200));
-        assertEquals(TrainingRun.Status.DIVERGED, d.status());
+        assertEquals(RunStatus.DIVERGED, d.status());
         assertTrue(d.error().contains("loss became NaN at epoch 1, step 2"), d.error());
         assertTrue(d.history().isEmpty(), "no metrics from a diverged run");
     }
 
     @Test
     void endToEndLossFalls_thenAUniversalDecoderTrainsOnTheFrozenEncoderWithTheBaseCritic() {
-        TrainingRun base = TrainingRun.endToEnd(config(Objective.RDC, 0.015, 2, 8L), classifier);
+        TrainingRun base = TrainingRun.endToEnd(config(Mode.RDC, 0.015, 2, 8L), classifier);
         Map<String, INDArray> clfBefore = params(base.net(), List.copyOf(CompressionModel.CLASSIFIER_LAYERS.keySet()));
         double mse0 = Evaluation.evaluate(base.net(), test, 0, base.critic(), classifier, base.seeds()).mse();
         TrainingRun.Result r = base.train(train, test); // 2 epochs x 100 minibatches: 100 generator steps
-        assertEquals(TrainingRun.Status.OK, r.status(), r.error());
+        assertEquals(RunStatus.OK, r.status(), r.error());
         assertEquals(100, r.generatorSteps());
         assertTrue(r.last().mse() < mse0 - 0.02, "test MSE " + mse0 + " -> " + r.last().mse());
         assertTrue(r.last().mse() < 0.08, "test MSE " + r.last().mse());
         assertEquals(clfBefore, params(base.net(), List.copyOf(CompressionModel.CLASSIFIER_LAYERS.keySet())), "classifier frozen");
 
-        TrainingRun uni = TrainingRun.universal(config(Objective.RDC, 0.0, 1, 9L), classifier, base.net(), base.critic());
+        TrainingRun uni = TrainingRun.universal(config(Mode.RDC, 0.0, 1, 9L), classifier, base.net(), base.critic());
         assertEquals(criticParams(base.critic()), criticParams(uni.critic()), "the critic starts as the base model's");
         assertNotSame(base.critic().sameDiff(), uni.critic().sameDiff());
         Map<String, INDArray> encBefore = params(uni.net(), CompressionModel.ENCODER_LAYERS);
         assertEquals(params(base.net(), CompressionModel.ENCODER_LAYERS), encBefore, "it is the trained encoder");
         Map<String, INDArray> decBefore = params(uni.net(), CompressionModel.DECODER_LAYERS);
         TrainingRun.Result u = uni.train(train.head(640), null);
-        assertEquals(TrainingRun.Status.OK, u.status(), u.error());
+        assertEquals(RunStatus.OK, u.status(), u.error());
         assertEquals(encBefore, params(uni.net(), CompressionModel.ENCODER_LAYERS), "frozen encoder unchanged");
         assertNotEquals(decBefore.get("dec5"), params(uni.net(), CompressionModel.DECODER_LAYERS).get("dec5"), "decoder trains");
         assertNotEquals(criticParams(base.critic()), criticParams(uni.critic()), "its critic trains on");

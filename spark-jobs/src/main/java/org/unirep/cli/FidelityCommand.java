@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.unirep.compression.CompressionConfig;
-import org.unirep.compression.Objective;
+import org.unirep.compression.Mode;
 import org.unirep.data.DatasetChecksum;
 import org.unirep.data.IdxDataset;
 import org.unirep.data.LabeledImages;
@@ -50,8 +50,8 @@ public class FidelityCommand implements Callable<Integer> {
             case "reference" -> 30;
             default -> throw new IllegalArgumentException("--schedule = '" + schedule + "', expected short or reference");
         };
-        List<Objective> objectives = modes.stream().map(Objective::parse).toList();
-        CompressionConfig base = CompressionConfig.reference(objectives.get(0), dim, levels, encoderLambda, seed).withEpochs(epochs);
+        List<Mode> parsed = modes.stream().map(Mode::parse).toList();
+        CompressionConfig base = CompressionConfig.reference(parsed.get(0), dim, levels, encoderLambda, seed).withEpochs(epochs);
         HadoopFiles files = HadoopFiles.local();
         LabeledImages train = IdxDataset.load(files, data, Split.TRAIN);
         LabeledImages test = IdxDataset.load(files, data, Split.TEST);
@@ -63,11 +63,9 @@ public class FidelityCommand implements Callable<Integer> {
             System.err.println("warning: the classifier at " + classifier + " was trained on other data (dataset_checksum " + trainedOn + ")");
         }
         MultiLayerNetwork clf = store.loadMultiLayer(classifier);
-        List<FidelityRun.Row> rows = new FidelityRun(files, out, clf, train, test, checksum).run(objectives, base, encoderLambda);
+        List<FidelityRun.Row> rows = new FidelityRun(files, out, clf, train, test, checksum).run(parsed, base, encoderLambda);
         System.out.println(FidelityRun.CSV_HEADER);
-        rows.forEach(r -> System.out.println(r.mode().id() + "," + r.kind() + "," + r.lambda() + "," + r.encoderLambda() + ","
-                + String.format("%.3f", r.rateBits()) + "," + r.epochs() + "," + r.status() + ","
-                + String.format("%.5f,%.4f,%.4f,%.4f", r.mse(), r.ce(), r.accuracy(), r.w1()) + "," + String.format("%.0f", r.seconds())));
+        rows.forEach(r -> System.out.println(r.csv()));
         return 0;
     }
 }

@@ -10,11 +10,13 @@ import org.unirep.data.LabeledImages;
 import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;
+import org.unirep.jobs.plan.Stage;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
 import org.unirep.training.Checkpoint;
 import org.unirep.training.EpochCheckpoints;
+import org.unirep.training.RunStatus;
 import org.unirep.training.TrainingRun;
 
 /**
@@ -46,21 +48,21 @@ public final class SharedEncoderJob {
                     p.workers(), p.averagingFrequency(), from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone());
             TrainingRun.Result r = run.named("[" + runId + "] " + p.label()).train(
                     new AveragingEpochFitter(jsc, files, minibatches, p.workers(), p.averagingFrequency(), description), test, from, epochs);
-            if (r.status() == TrainingRun.Status.DIVERGED) {
+            if (r.status() == RunStatus.DIVERGED) {
                 epochs.clear();
-                return RunRecords.of(p, sweepId, attempt, RunRecord.DIVERGED, r.error(), start, System.currentTimeMillis(), device(p), null,
+                return RunRecords.of(p, sweepId, attempt, RunStatus.DIVERGED, r.error(), start, System.currentTimeMillis(), device(p), null,
                         r.history());
             }
             String dir = layout.model(runId);
-            Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunRecord.OK, r.history(),
+            Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunStatus.OK, r.history(),
                     (System.currentTimeMillis() - start) / 1000.0));
             epochs.clear();
-            return RunRecords.of(p, sweepId, attempt, RunRecord.OK, null, start, System.currentTimeMillis(), device(p), files.qualify(dir),
+            return RunRecords.of(p, sweepId, attempt, RunStatus.OK, null, start, System.currentTimeMillis(), device(p), files.qualify(dir),
                     r.history());
         } catch (Throwable t) {
             if (org.unirep.spark.Cancellation.isCancellation(t)) throw new java.util.concurrent.CancellationException("sweep cancelled in stage 1: " + t.getMessage());
             log.error("[" + runId + "] " + p.label() + " failed", t);
-            return RunRecords.of(p, sweepId, attempt, RunRecord.FAILED, t.getClass().getSimpleName() + ": " + t.getMessage(), start,
+            return RunRecords.of(p, sweepId, attempt, RunStatus.FAILED, t.getClass().getSimpleName() + ": " + t.getMessage(), start,
                     System.currentTimeMillis(), device(p), null, List.of());
         }
     }

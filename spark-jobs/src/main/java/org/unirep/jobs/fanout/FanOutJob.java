@@ -21,6 +21,7 @@ import org.unirep.io.HadoopFiles;
 import org.unirep.io.ModelStore;
 import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;
+import org.unirep.jobs.plan.Stage;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.ResultsReader;
 import org.unirep.jobs.results.ResultsWriter;
@@ -29,6 +30,7 @@ import org.unirep.jobs.results.RunRecords;
 import org.unirep.spark.Cancellation;
 import org.unirep.spark.TaskDevice;
 import org.unirep.spark.TaskSlots;
+import org.unirep.training.RunStatus;
 
 /**
  * Stage 2: every point is its own Spark job of one task (so the Spark UI names it, and the driver
@@ -113,9 +115,9 @@ public final class FanOutJob {
             if (Cancellation.isCancellation(e)) throw new IOException("sweep " + in.sweepId() + " cancelled while training " + p.label(), e);
             // The task itself died (executor lost, JVM killed by the OS): the driver records the failure.
             log.error("[{}] {}: Spark job failed", p.runId(), p.label(), e);
-            String committed = ResultsReader.committedStatus(in.files(), in.layout(), in.sweepId(), p.runId(), t.attempt());
+            RunStatus committed = ResultsReader.committedStatus(in.files(), in.layout(), in.sweepId(), p.runId(), t.attempt());
             // The task may have committed its row before the failure: that row stands.
-            r = RunRecords.of(p, in.sweepId(), t.attempt(), committed != null ? committed : RunRecord.FAILED,
+            r = RunRecords.of(p, in.sweepId(), t.attempt(), committed != null ? committed : RunStatus.FAILED,
                     committed != null ? null : "Spark task failed: " + e.getMessage(), start, System.currentTimeMillis(), "unknown",
                     null, List.of());
             if (committed == null) new ResultsWriter(in.files(), in.layout()).commit(r);

@@ -15,6 +15,7 @@ import org.unirep.jobs.results.RunRecords;
 import org.unirep.training.Checkpoint;
 import org.unirep.training.EpochCheckpoints;
 import org.unirep.training.LocalEpochFitter;
+import org.unirep.training.RunStatus;
 import org.unirep.training.TrainingRun;
 
 /**
@@ -48,14 +49,14 @@ public final class PointTrainer {
                     from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone() + " (" + epochs.dir() + ")");
             TrainingRun.Result r = run.named("[" + runId + "] " + p.label()).train(new LocalEpochFitter(train), test, from, epochs);
             long end = System.currentTimeMillis();
-            if (r.status() == TrainingRun.Status.DIVERGED) {
+            if (r.status() == RunStatus.DIVERGED) {
                 epochs.clear();
-                return RunRecords.of(p, sweepId, attempt, RunRecord.DIVERGED, r.error(), start, end, device, null, r.history());
+                return RunRecords.of(p, sweepId, attempt, RunStatus.DIVERGED, r.error(), start, end, device, null, r.history());
             }
             String dir = layout.model(runId);
-            Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunRecord.OK, r.history(), r.seconds()));
+            Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunStatus.OK, r.history(), r.seconds()));
             epochs.clear();
-            return RunRecords.of(p, sweepId, attempt, RunRecord.OK, null, start, System.currentTimeMillis(), device,
+            return RunRecords.of(p, sweepId, attempt, RunStatus.OK, null, start, System.currentTimeMillis(), device,
                     files.qualify(dir), r.history());
         } catch (Throwable t) { // OutOfMemoryError included: one point fails, the sweep goes on
             if (org.unirep.spark.Cancellation.isCancellation(t)) {
@@ -63,7 +64,7 @@ public final class PointTrainer {
                 throw new java.util.concurrent.CancellationException(p.label() + ": cancelled");
             }
             log.error("[" + runId + "] " + p.label() + " failed", t);
-            return RunRecords.of(p, sweepId, attempt, RunRecord.FAILED, t.getClass().getSimpleName() + ": " + t.getMessage(), start,
+            return RunRecords.of(p, sweepId, attempt, RunStatus.FAILED, t.getClass().getSimpleName() + ": " + t.getMessage(), start,
                     System.currentTimeMillis(), device, null, List.of());
         }
     }

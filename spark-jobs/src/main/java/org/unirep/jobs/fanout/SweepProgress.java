@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unirep.jobs.results.RunRecord;
+import org.unirep.training.RunStatus;
 
 /** The driver's progress line: points done / total, failures, and the time left at the pace so far. */
 public final class SweepProgress {
@@ -27,7 +28,7 @@ public final class SweepProgress {
     public synchronized void ended(RunRecord r, String label) {
         trainedHere++;
         int remainingHere = Math.max(0, toTrain - trainedHere);
-        if (RunRecord.OK.equals(r.status())) done++;
+        if (r.status() == RunStatus.OK) done++;
         else failed++;
         double elapsed = (System.nanoTime() - started) / 1e9;
         long left = Math.round(elapsed / trainedHere * remainingHere);

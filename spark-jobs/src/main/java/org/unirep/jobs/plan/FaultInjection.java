@@ -19,7 +19,7 @@ public record FaultInjection(List<String> failPoints) implements Serializable {
 
     static boolean matches(GridPoint p, String failPoint) {
         String[] f = failPoint.split(":");
-        String k = GridPoint.ENCODER.equals(p.stage()) ? GridPoint.ENCODER : p.kind();
+        String k = p.stage() == Stage.ENCODER ? Stage.ENCODER.id() : p.kind().id();
         return f.length == 3 && f[0].equals(k) && f[1].equals(p.mode().id()) && Double.parseDouble(f[2]) == p.lambda();
     }
 }

@@ -8,7 +8,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.unirep.compression.CompressionConfig;
-import org.unirep.compression.Objective;
+import org.unirep.compression.Kind;
+import org.unirep.compression.Mode;
 import org.unirep.training.TrainingRun;
 
 /**
@@ -16,20 +17,16 @@ import org.unirep.training.TrainingRun;
  * classifier identity included), so the same point in a rerun has the same id and a changed
  * setting gives a new one. Universal points name their encoder by its run id.
  *
- * @param stage       "encoder" (stage 1, parameter averaging) or "fanout" (stage 2, one task)
- * @param kind        "end_to_end" or "universal"
+ * @param stage       stage 1 (shared encoder, parameter averaging) or 2 (fan-out, one task)
  * @param encoderRunId the shared encoder's run id (universal points), else null
  * @param workers     parameter-averaging workers (encoder stage; 0 elsewhere)
  */
-public record GridPoint(String stage, String kind, Objective mode, String dataset, String datasetChecksum,
+public record GridPoint(Stage stage, Kind kind, Mode mode, String dataset, String datasetChecksum,
                         String classifierId, int dim, int levels, double lambda, double encoderLambda,
                         String encoderRunId, long seed, int epochs, int batchSize, Optimizer optimizer,
                         int trainExamples, int testExamples, int workers, int averagingFrequency) implements Serializable {
 
-    public static final String ENCODER = "encoder", FANOUT = "fanout";
-    public static final String END_TO_END = "end_to_end", UNIVERSAL = "universal";
-
-    public boolean universal() { return UNIVERSAL.equals(kind); }
+    public boolean universal() { return kind == Kind.UNIVERSAL; }
 
     public double rateBits() { return dim * Math.log(levels) / Math.log(2); }
 
@@ -41,8 +38,8 @@ public record GridPoint(String stage, String kind, Objective mode, String datase
     /** Everything that determines the trained model, in a fixed order (the run id hashes this). */
     public Map<String, Object> identity() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("stage", stage);
-        m.put("kind", kind);
+        m.put("stage", stage.id());
+        m.put("kind", kind.id());
         m.put("mode", mode.id());
         m.put("dataset", dataset);
         m.put("dataset_checksum", datasetChecksum);
@@ -80,7 +77,7 @@ public record GridPoint(String stage, String kind, Objective mode, String datase
 
     /** For logs and the Spark UI, e.g. "universal rdc (3,3) 4.75 bits lambda=0.001 seed=1". */
     public String label() {
-        return String.format("%s %s (%d,%d) %.2f bits lambda=%s seed=%d", kind, mode.id(), dim, levels, rateBits(),
+        return String.format("%s %s (%d,%d) %.2f bits lambda=%s seed=%d", kind.id(), mode.id(), dim, levels, rateBits(),
                 lambda, seed);
     }
 }

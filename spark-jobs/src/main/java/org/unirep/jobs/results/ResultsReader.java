@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unirep.io.HadoopFiles;
+import org.unirep.training.RunStatus;
 
 /** The driver's view of a sweep's committed runs: which points are done, and each one's attempts. */
 public final class ResultsReader {
@@ -23,7 +24,7 @@ public final class ResultsReader {
 
     private ResultsReader() {}
 
-    public record Attempt(String runId, int attempt, String status) {}
+    public record Attempt(String runId, int attempt, RunStatus status) {}
 
     /** Every committed attempt of the sweep, by run id. */
     public static Map<String, List<Attempt>> attempts(SparkSession spark, HadoopFiles files, ResultsLayout layout, String sweepId)
@@ -32,7 +33,7 @@ public final class ResultsReader {
         Dataset<Row> runs = runs(spark, files, layout, sweepId);
         if (runs == null) return out;
         for (Row r : runs.select("run_id", "attempt", "status").collectAsList()) {
-            out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Attempt(r.getString(0), r.getInt(1), r.getString(2)));
+            out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Attempt(r.getString(0), r.getInt(1), RunStatus.parse(r.getString(2))));
         }
         return out;
     }
@@ -45,12 +46,12 @@ public final class ResultsReader {
     }
 
     /** The status in a committed runs file, or null if that attempt has no row (read without Spark). */
-    public static String committedStatus(HadoopFiles files, ResultsLayout layout, String sweepId, String runId, int attempt)
+    public static RunStatus committedStatus(HadoopFiles files, ResultsLayout layout, String sweepId, String runId, int attempt)
             throws IOException {
         String path = layout.file(ResultsLayout.RUNS, sweepId, runId, attempt);
         if (!files.exists(path)) return null;
         Group g = firstRow(files, path);
-        return g == null ? null : g.getString("status", 0);
+        return g == null ? null : RunStatus.parse(g.getString("status", 0));
     }
 
     /** The first row of a Parquet file, or null if it has none (read without Spark). */
@@ -80,7 +81,7 @@ public final class ResultsReader {
 
     public static Attempt ok(List<Attempt> attempts) {
         if (attempts == null) return null;
-        return attempts.stream().filter(a -> RunRecord.OK.equals(a.status())).findFirst().orElse(null);
+        return attempts.stream().filter(a -> a.status() == RunStatus.OK).findFirst().orElse(null);
     }
 
     public static int nextAttempt(List<Attempt> attempts) {

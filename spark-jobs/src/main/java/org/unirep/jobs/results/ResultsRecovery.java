@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unirep.io.CrashPoint;
 import org.unirep.io.HadoopFiles;
+import org.unirep.training.RunStatus;
 
 /**
  * Before a submission (under its lease): removes what a killed one left half-committed (staging
@@ -87,7 +88,7 @@ public final class ResultsRecovery {
         }
         if (why != null) return new String[] {name, why, null};
         Group row = ResultsReader.firstRow(files, runsFile);
-        if (!RunRecord.OK.equals(row.getString("status", 0))) return null;
+        if (!RunStatus.OK.id().equals(row.getString("status", 0))) return null;
         String runId = row.getString("run_id", 0), modelDir = layout.model(runId);
         why = ResultsFileCheck.model(files, modelDir, runId);
         return why == null ? null : new String[] {name, "its model " + modelDir + ": " + why, modelDir};

@@ -1,18 +1,20 @@
 package org.unirep.jobs.results;
 
+import static org.unirep.jobs.results.Columns.Type.*;
+import static org.unirep.jobs.results.Columns.optional;
+import static org.unirep.jobs.results.Columns.required;
+
 import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.MessageTypeParser;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.io.CrashPoint;
 import org.unirep.io.HadoopFiles;
@@ -24,48 +26,51 @@ import org.unirep.io.HadoopFiles;
  * file without its run, which {@link ResultsRecovery} removes before the next submission.
  */
 public final class ResultsWriter {
-    static final MessageType RUNS_SCHEMA = MessageTypeParser.parseMessageType("""
-            message runs {
-              required binary run_id (STRING);
-              required int32 attempt;
-              required binary stage (STRING);
-              required binary kind (STRING);
-              required binary mode (STRING);
-              required binary dataset (STRING);
-              required double rate_bits;
-              required int32 dim;
-              required int32 levels;
-              required double lambda;
-              required double encoder_lambda;
-              optional binary encoder_run_id (STRING);
-              required int64 seed;
-              required int32 epochs;
-              required binary status (STRING);
-              optional binary error (STRING);
-              required int64 start_time (TIMESTAMP(MILLIS,true));
-              required int64 end_time (TIMESTAMP(MILLIS,true));
-              required double seconds;
-              required binary host (STRING);
-              required binary device (STRING);
-              optional binary model_path (STRING);
-              optional double mse;
-              optional double ce;
-              optional double accuracy;
-              optional double w1;
-              required binary config (STRING);
-            }""");
+    /** The runs table: one row per attempt of a model. Units and meanings: README, "Results tables". */
+    static final Columns<RunRecord> RUNS = new Columns<>("runs",
+            required("run_id", STRING, RunRecord::runId),
+            required("attempt", INT, RunRecord::attempt),
+            required("stage", STRING, r -> r.stage().id()),
+            required("kind", STRING, r -> r.kind().id()),
+            required("mode", STRING, r -> r.mode().id()),
+            required("dataset", STRING, RunRecord::dataset),
+            required("rate_bits", DOUBLE, RunRecord::rateBits),
+            required("dim", INT, RunRecord::dim),
+            required("levels", INT, RunRecord::levels),
+            required("lambda", DOUBLE, RunRecord::lambda),
+            required("encoder_lambda", DOUBLE, RunRecord::encoderLambda),
+            optional("encoder_run_id", STRING, RunRecord::encoderRunId),
+            required("seed", LONG, RunRecord::seed),
+            required("epochs", INT, RunRecord::epochs),
+            required("status", STRING, r -> r.status().id()),
+            optional("error", STRING, RunRecord::error),
+            required("start_time", TIMESTAMP, RunRecord::startMillis),
+            required("end_time", TIMESTAMP, RunRecord::endMillis),
+            required("seconds", DOUBLE, RunRecord::seconds),
+            required("host", STRING, RunRecord::host),
+            required("device", STRING, RunRecord::device),
+            optional("model_path", STRING, RunRecord::modelPath),
+            optional("mse", DOUBLE, RunRecord::mse),
+            optional("ce", DOUBLE, RunRecord::ce),
+            optional("accuracy", DOUBLE, RunRecord::accuracy),
+            optional("w1", DOUBLE, RunRecord::w1),
+            required("config", STRING, RunRecord::config));
 
-    static final MessageType METRICS_SCHEMA = MessageTypeParser.parseMessageType("""
-            message metrics {
-              required binary run_id (STRING);
-              required int32 attempt;
-              required int32 epoch;
-              required binary split (STRING);
-              optional double mse;
-              optional double ce;
-              optional double accuracy;
-              optional double w1;
-            }""");
+    /** One epoch's test metrics of one attempt. */
+    record MetricsRow(RunRecord run, EpochMetrics epoch) {}
+
+    /** The metrics table: one row per epoch of an attempt. */
+    static final Columns<MetricsRow> METRICS = new Columns<>("metrics",
+            required("run_id", STRING, m -> m.run().runId()),
+            required("attempt", INT, m -> m.run().attempt()),
+            required("epoch", INT, m -> m.epoch().epoch()),
+            required("split", STRING, m -> m.epoch().split()),
+            optional("mse", DOUBLE, m -> m.epoch().mse()),
+            optional("ce", DOUBLE, m -> m.epoch().ce()),
+            optional("accuracy", DOUBLE, m -> m.epoch().accuracy()),
+            optional("w1", DOUBLE, m -> m.epoch().w1()));
+
+    static final MessageType RUNS_SCHEMA = RUNS.schema, METRICS_SCHEMA = METRICS.schema;
 
     private final HadoopFiles files;
     private final ResultsLayout layout;
@@ -108,46 +113,10 @@ public final class ResultsWriter {
     }
 
     static Group runRow(RunRecord r) {
-        Group g = new SimpleGroupFactory(RUNS_SCHEMA).newGroup()
-                .append("run_id", r.runId())
-                .append("attempt", r.attempt())
-                .append("stage", r.stage())
-                .append("kind", r.kind())
-                .append("mode", r.mode())
-                .append("dataset", r.dataset())
-                .append("rate_bits", r.rateBits())
-                .append("dim", r.dim())
-                .append("levels", r.levels())
-                .append("lambda", r.lambda())
-                .append("encoder_lambda", r.encoderLambda());
-        if (r.encoderRunId() != null) g.append("encoder_run_id", r.encoderRunId());
-        g.append("seed", r.seed()).append("epochs", r.epochs()).append("status", r.status());
-        if (r.error() != null) g.append("error", r.error());
-        g.append("start_time", r.startMillis()).append("end_time", r.endMillis()).append("seconds", r.seconds())
-                .append("host", r.host()).append("device", r.device());
-        if (r.modelPath() != null) g.append("model_path", r.modelPath());
-        optional(g, "mse", r.mse());
-        optional(g, "ce", r.ce());
-        optional(g, "accuracy", r.accuracy());
-        optional(g, "w1", r.w1());
-        return g.append("config", r.config());
+        return RUNS.row(r);
     }
 
     static List<Group> metricRows(RunRecord r) {
-        SimpleGroupFactory f = new SimpleGroupFactory(METRICS_SCHEMA);
-        return r.history().stream().map((EpochMetrics m) -> {
-            Group g = f.newGroup().append("run_id", r.runId()).append("attempt", r.attempt()).append("epoch", m.epoch())
-                    .append("split", m.split());
-            optional(g, "mse", m.mse());
-            optional(g, "ce", m.ce());
-            optional(g, "accuracy", m.accuracy());
-            optional(g, "w1", m.w1());
-            return g;
-        }).toList();
-    }
-
-    /** NaN (not measured) is written as null, so SQL aggregates skip it. */
-    private static void optional(Group g, String field, double v) {
-        if (!Double.isNaN(v)) g.append(field, v);
+        return r.history().stream().map(m -> METRICS.row(new MetricsRow(r, m))).toList();
     }
 }

@@ -3,19 +3,21 @@ package org.unirep.jobs.results;
 import java.io.Serializable;
 import java.util.List;
 import org.unirep.compression.EpochMetrics;
+import org.unirep.compression.Kind;
+import org.unirep.compression.Mode;
+import org.unirep.jobs.plan.Stage;
+import org.unirep.training.RunStatus;
 
 /**
  * One row of the runs table (columns documented in README, "Results tables"), with the epochs that
  * go to the metrics table. Metrics summaries are test-split means over the last min(3, epochs)
  * epochs, as the reference reports them; NaN where not measured (w1 without a critic).
  */
-public record RunRecord(String runId, String sweepId, int attempt, String stage, String kind, String mode, String dataset,
+public record RunRecord(String runId, String sweepId, int attempt, Stage stage, Kind kind, Mode mode, String dataset,
                         double rateBits, int dim, int levels, double lambda, double encoderLambda, String encoderRunId,
-                        long seed, int epochs, String status, String error, long startMillis, long endMillis,
+                        long seed, int epochs, RunStatus status, String error, long startMillis, long endMillis,
                         String host, String device, String modelPath, double mse, double ce, double accuracy, double w1,
                         String config, List<EpochMetrics> history) implements Serializable {
-
-    public static final String OK = "ok", FAILED = "failed", DIVERGED = "diverged";
 
     public double seconds() { return (endMillis - startMillis) / 1000.0; }
 }

@@ -9,27 +9,28 @@ import java.util.function.ToDoubleFunction;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.io.Json;
 import org.unirep.jobs.plan.GridPoint;
+import org.unirep.training.RunStatus;
 
 /** Builds runs rows and the model metadata sidecar from a finished (or failed) run. */
 public final class RunRecords {
     private RunRecords() {}
 
-    public static RunRecord of(GridPoint p, String sweepId, int attempt, String status, String error, long start, long end,
+    public static RunRecord of(GridPoint p, String sweepId, int attempt, RunStatus status, String error, long start, long end,
                                String device, String modelPath, List<EpochMetrics> history) {
         List<EpochMetrics> tail = history.subList(Math.max(0, history.size() - 3), history.size());
-        return new RunRecord(p.runId(), sweepId, attempt, p.stage(), p.kind(), p.mode().id(), p.dataset(), p.rateBits(), p.dim(),
+        return new RunRecord(p.runId(), sweepId, attempt, p.stage(), p.kind(), p.mode(), p.dataset(), p.rateBits(), p.dim(),
                 p.levels(), p.lambda(), p.encoderLambda(), p.encoderRunId(), p.seed(), p.epochs(), status, oneLine(error), start, end,
                 host(), device, modelPath, mean(tail, EpochMetrics::mse), mean(tail, EpochMetrics::ce),
                 mean(tail, EpochMetrics::accuracy), mean(tail, EpochMetrics::w1), Json.render(p.identity()), List.copyOf(history));
     }
 
     /** The model's metadata.json: identity, status, per-epoch test metrics. */
-    public static Map<String, Object> metadata(GridPoint p, String sweepId, String status, List<EpochMetrics> history, double seconds) {
+    public static Map<String, Object> metadata(GridPoint p, String sweepId, RunStatus status, List<EpochMetrics> history, double seconds) {
         Map<String, Object> m = new LinkedHashMap<>(p.identity());
         m.put("run_id", p.runId());
         m.put("sweep_id", sweepId);
         m.put("rate_bits", p.rateBits());
-        m.put("status", status);
+        m.put("status", status.id());
         List<Map<String, Object>> hist = new ArrayList<>();
         for (EpochMetrics e : history) {
             Map<String, Object> h = new LinkedHashMap<>();

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.unirep.compression.Objective;
+import org.unirep.compression.Mode;
 import org.unirep.data.DatasetName;
 import org.unirep.jobs.plan.Optimizer;
 
@@ -24,9 +24,9 @@ import org.unirep.jobs.plan.Optimizer;
  * completely before any Spark job starts: every error names the key, the value and what was expected.
  */
 public record SweepConfig(String id, DatasetName dataset, String ingest, String classifier, String results,
-                          List<Rate> rates, List<Objective> modes, List<Long> seeds, int epochs, int batchSize,
+                          List<Rate> rates, List<Mode> modes, List<Long> seeds, int epochs, int batchSize,
                           int trainExamples, int testExamples, Optimizer optimizer, int encoderWorkers,
-                          int averagingFrequency, Map<Objective, Grid> grids, int retries, int parallelism,
+                          int averagingFrequency, Map<Mode, Grid> grids, int retries, int parallelism,
                           List<String> failPoints, Lease lease, String source) implements Serializable {
 
     public record Rate(int dim, int levels) implements Serializable {
@@ -90,10 +90,10 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
         } catch (IllegalArgumentException e) {
             throw r.error("dataset", c.getString("dataset"), "mnist or fashion-mnist");
         }
-        List<Objective> modes = new ArrayList<>();
+        List<Mode> modes = new ArrayList<>();
         for (String m : r.stringList("modes")) {
             try {
-                Objective o = Objective.parse(m);
+                Mode o = Mode.parse(m);
                 if (modes.contains(o)) r.fail("modes", m, "each mode once");
                 modes.add(o);
             } catch (IllegalArgumentException e) {
@@ -102,7 +102,7 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
         }
         if (modes.isEmpty()) r.fail("modes", "[]", "at least one of rdc, rdp");
         String classifier = c.getIsNull("classifier") ? null : r.string("classifier");
-        if (classifier == null && modes.contains(Objective.RDC)) {
+        if (classifier == null && modes.contains(Mode.RDC)) {
             throw r.error("classifier", "null", "the frozen classifier's model directory (mode rdc needs it)");
         }
 
@@ -135,8 +135,8 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
         Optimizer opt = new Optimizer(r.positive("optimizer.learning-rate"), r.positive("optimizer.critic-learning-rate"),
                 r.unitInterval("optimizer.beta1"), r.unitInterval("optimizer.beta2"), r.positive("optimizer.soft-to-hard-sigma"));
 
-        Map<Objective, Grid> grids = new java.util.EnumMap<>(Objective.class);
-        for (Objective m : modes) grids.put(m, new Grid(r.lambda(m.id() + ".encoder-lambda"),
+        Map<Mode, Grid> grids = new java.util.EnumMap<>(Mode.class);
+        for (Mode m : modes) grids.put(m, new Grid(r.lambda(m.id() + ".encoder-lambda"),
                 r.lambdas(m.id() + ".universal-lambdas"), r.lambdas(m.id() + ".end-to-end-lambdas")));
 
         List<String> failPoints = r.stringList("fault-injection.fail-points");

@@ -24,6 +24,7 @@ import org.unirep.jobs.fanout.SweepProgress;
 import org.unirep.jobs.ingest.IngestedData;
 import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;
+import org.unirep.jobs.plan.Stage;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.ResultsReader;
 import org.unirep.jobs.results.ResultsRecovery;
@@ -33,6 +34,7 @@ import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.results.SweepLease;
 import org.unirep.spark.Cancellation;
+import org.unirep.training.RunStatus;
 
 /**
  * The main job: a sweep over (rate, mode, lambda, seed). Stage 1 trains each shared encoder
@@ -127,7 +129,7 @@ public final class SweepJob {
                 writer.commit(r);
                 progress.ended(r, enc.label());
                 ended.add(r);
-                if (!RunRecord.FAILED.equals(r.status())) break;
+                if (r.status() != RunStatus.FAILED) break;
             }
             attempts.computeIfAbsent(enc.runId(), k -> new ArrayList<>()).add(new ResultsReader.Attempt(enc.runId(), r.attempt(),
                     r.status()));
@@ -140,7 +142,7 @@ public final class SweepJob {
             if (isFinal(a)) continue;
             if (p.universal() && ResultsReader.ok(attempts.get(p.encoderRunId())) == null) {
                 long now = System.currentTimeMillis();
-                RunRecord r = RunRecords.of(p, c.id(), ResultsReader.nextAttempt(a), RunRecord.FAILED, "its shared encoder (run "
+                RunRecord r = RunRecords.of(p, c.id(), ResultsReader.nextAttempt(a), RunStatus.FAILED, "its shared encoder (run "
                         + p.encoderRunId() + ") did not train; rerun the sweep to retry both", now, now, "none", null, List.of());
                 writer.commit(r);
                 progress.queued(1);
@@ -161,7 +163,7 @@ public final class SweepJob {
                 ended.addAll(rs);
                 List<FanOutJob.Task> again = new ArrayList<>();
                 for (int i = 0; i < rs.size(); i++) {
-                    if (RunRecord.FAILED.equals(rs.get(i).status())) again.add(new FanOutJob.Task(tasks.get(i).point(), tasks.get(i).attempt() + 1));
+                    if (rs.get(i).status() == RunStatus.FAILED) again.add(new FanOutJob.Task(tasks.get(i).point(), tasks.get(i).attempt() + 1));
                 }
                 if (!again.isEmpty() && round < c.retries()) log.info("sweep {}: retrying {} failed point(s)", c.id(), again.size());
                 tasks = again;
@@ -176,7 +178,7 @@ public final class SweepJob {
         for (GridPoint p : concat(plan.encoders(), plan.fanOut())) {
             List<ResultsReader.Attempt> a = after.get(p.runId());
             if (ResultsReader.ok(a) != null) ok++;
-            else if (a != null && a.stream().anyMatch(x -> RunRecord.DIVERGED.equals(x.status()))) diverged++;
+            else if (a != null && a.stream().anyMatch(x -> x.status() == RunStatus.DIVERGED)) diverged++;
             else failed++;
         }
         Result result = new Result(plan.total(), ok, failed, diverged, skipped, (System.nanoTime() - t0) / 1e9);
@@ -192,7 +194,7 @@ public final class SweepJob {
 
     /** Ok, or diverged (the same seed diverges again): not retrained. */
     static boolean isFinal(List<ResultsReader.Attempt> attempts) {
-        return attempts != null && attempts.stream().anyMatch(a -> RunRecord.OK.equals(a.status()) || RunRecord.DIVERGED.equals(a.status()));
+        return attempts != null && attempts.stream().anyMatch(a -> a.status() == RunStatus.OK || a.status() == RunStatus.DIVERGED);
     }
 
     private static List<GridPoint> concat(List<GridPoint> a, List<GridPoint> b) {

@@ -2,8 +2,10 @@ package org.unirep.jobs.sweep;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.unirep.compression.Objective;
+import org.unirep.compression.Kind;
+import org.unirep.compression.Mode;
 import org.unirep.jobs.plan.GridPoint;
+import org.unirep.jobs.plan.Stage;
 
 /**
  * The grid of a sweep: stage 1 holds one shared encoder per (rate, mode, seed), trained end to end
@@ -16,19 +18,19 @@ public record SweepPlan(List<GridPoint> encoders, List<GridPoint> fanOut) {
         List<GridPoint> encoders = new ArrayList<>();
         List<GridPoint> fanOut = new ArrayList<>();
         for (SweepConfig.Rate rate : c.rates()) {
-            for (Objective mode : c.modes()) {
+            for (Mode mode : c.modes()) {
                 SweepConfig.Grid g = c.grids().get(mode);
                 for (long seed : c.seeds()) {
-                    GridPoint enc = point(c, GridPoint.ENCODER, GridPoint.END_TO_END, mode, rate, g.encoderLambda(),
+                    GridPoint enc = point(c, Stage.ENCODER, Kind.END_TO_END, mode, rate, g.encoderLambda(),
                             g.encoderLambda(), null, seed, datasetChecksum, classifierId, workers, c.averagingFrequency());
                     encoders.add(enc);
                     String encId = enc.runId();
                     for (double l : g.universal()) {
-                        fanOut.add(point(c, GridPoint.FANOUT, GridPoint.UNIVERSAL, mode, rate, l, g.encoderLambda(), encId, seed,
+                        fanOut.add(point(c, Stage.FANOUT, Kind.UNIVERSAL, mode, rate, l, g.encoderLambda(), encId, seed,
                                 datasetChecksum, classifierId, 0, 0));
                     }
                     for (double l : g.endToEnd()) {
-                        fanOut.add(point(c, GridPoint.FANOUT, GridPoint.END_TO_END, mode, rate, l, l, null, seed,
+                        fanOut.add(point(c, Stage.FANOUT, Kind.END_TO_END, mode, rate, l, l, null, seed,
                                 datasetChecksum, classifierId, 0, 0));
                     }
                 }
@@ -37,7 +39,7 @@ public record SweepPlan(List<GridPoint> encoders, List<GridPoint> fanOut) {
         return new SweepPlan(List.copyOf(encoders), List.copyOf(fanOut));
     }
 
-    private static GridPoint point(SweepConfig c, String stage, String kind, Objective mode, SweepConfig.Rate rate, double lambda,
+    private static GridPoint point(SweepConfig c, Stage stage, Kind kind, Mode mode, SweepConfig.Rate rate, double lambda,
                                    double encoderLambda, String encoderRunId, long seed, String checksum, String classifierId,
                                    int workers, int frequency) {
         return new GridPoint(stage, kind, mode, c.dataset().id(), checksum, classifierId, rate.dim(), rate.levels(), lambda,

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.CriticGraph;
-import org.unirep.compression.Objective;
+import org.unirep.compression.Mode;
 import org.unirep.training.TrainingRun;
 
 class AveragingEpochFitterTest {
@@ -18,7 +18,7 @@ class AveragingEpochFitterTest {
     /** Two workers from the same start, different minibatches (one takes a second step): the driver gets their means. */
     @Test
     void theGeneratorBecomesTheWorkersMeanAndItsStepCountTheFurthest() {
-        CompressionConfig c = CompressionConfig.reference(Objective.RDP, 3, 3, 0.01, 1);
+        CompressionConfig c = CompressionConfig.reference(Mode.RDP, 3, 3, 0.01, 1);
         TrainingRun start = TrainingRun.endToEnd(c, null);
         ComputationGraph driver = start.net();
         ComputationGraph a = driver.clone(), b = driver.clone();

@@ -3,14 +3,12 @@ package org.unirep.jobs.plan;
 import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
-import org.unirep.compression.Objective;
+import org.unirep.compression.Mode;
 
 /** Run ids name stored results: a change to them orphans every result already written. */
 class GridPointTest {
     static GridPoint point(String encoderRunId, double lambda) {
-        return new GridPoint(GridPoint.FANOUT, encoderRunId == null ? GridPoint.END_TO_END : GridPoint.UNIVERSAL, Objective.RDC, "mnist",
-                "0123456789abcdef", "fedcba9876543210", 3, 3, lambda, 0.015, encoderRunId, 1, 30, 64,
-                new Optimizer(0.01, 0.0002, 0.5, 0.9, 1.0), 0, 0, 0, 0);
+        return TestPoints.fanOut(Mode.RDC, lambda, 0.015, encoderRunId, 1);
     }
 
     @Test
@@ -33,8 +31,7 @@ class GridPointTest {
     @Test
     void faultInjectionNamesPointsByKindModeAndLambda() {
         GridPoint universal = point("1111222233334444", 0.001), e2e = point(null, 0.015);
-        GridPoint encoder = new GridPoint(GridPoint.ENCODER, GridPoint.END_TO_END, Objective.RDC, "mnist", "c", "k", 3, 3, 0.015, 0.015,
-                null, 1, 30, 64, new Optimizer(0.01, 0.0002, 0.5, 0.9, 1.0), 0, 0, 2, 5);
+        GridPoint encoder = TestPoints.encoder(Mode.RDC, 0.015, 1);
         FaultInjection f = new FaultInjection(java.util.List.of("universal:rdc:0.001", "encoder:rdc:0.015"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.failIfInjected(universal));
         assertTrue(e.getMessage().contains("universal:rdc:0.001"), e.getMessage());

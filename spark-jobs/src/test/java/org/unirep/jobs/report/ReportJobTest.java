@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unirep.compression.Mode;
 import org.unirep.spark.LocalSpark;
 
 /** The report on a fixed results fixture: curve and penalty values worked out by hand. */
@@ -59,9 +60,9 @@ class ReportJobTest {
     void damagedRunsFilesAreLeftOutNotFatal(@TempDir Path dir) throws IOException {
         String results = ResultsFixture.write(dir), out = dir.resolve("report").toString();
         Path runs = Path.of(results, "runs", "sweep_id=fx");
-        Path truncated = runs.resolve("run-run10-a1.parquet"); // rdp end-to-end lambda 0.015
+        Path truncated = runs.resolve("run-" + ResultsFixture.run(Mode.RDP, false, 0.015).runId() + "-a1.parquet");
         Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(truncated), 100));
-        Files.writeString(runs.resolve("run-run99-a1.parquet"), "not parquet");
+        Files.writeString(runs.resolve("run-0000000000000099-a1.parquet"), "not parquet");
         ReportJob.Result r = ReportJob.entryPoint(LocalSpark.get(), List.of(results), List.of(), out);
         assertEquals(8, r.curves().size());
         assertTrue(r.curves().stream().noneMatch(p -> p.mode().equals("rdp") && p.kind().equals("end_to_end") && p.lambda() == 0.015));

@@ -6,7 +6,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.unirep.compression.Objective;
+import org.unirep.compression.Mode;
 import org.unirep.jobs.plan.GridPoint;
 
 class SweepConfigTest {
@@ -39,10 +39,10 @@ class SweepConfigTest {
         assertEquals(List.of(new SweepConfig.Rate(3, 3), new SweepConfig.Rate(3, 4), new SweepConfig.Rate(4, 4), new SweepConfig.Rate(5, 4)),
                 c.rates());
         assertEquals(List.of(6.0, 8.0, 10.0), c.rates().subList(1, 4).stream().map(SweepConfig.Rate::bits).toList());
-        assertEquals(10, c.grids().get(Objective.RDC).universal().size());
-        assertEquals(6, c.grids().get(Objective.RDC).endToEnd().size());
-        assertEquals(10, c.grids().get(Objective.RDP).universal().size());
-        assertEquals(9, c.grids().get(Objective.RDP).endToEnd().size());
+        assertEquals(10, c.grids().get(Mode.RDC).universal().size());
+        assertEquals(6, c.grids().get(Mode.RDC).endToEnd().size());
+        assertEquals(10, c.grids().get(Mode.RDP).universal().size());
+        assertEquals(9, c.grids().get(Mode.RDP).endToEnd().size());
         assertEquals(30, c.epochs());
         SweepPlan plan = SweepPlan.of(c, "checksum", "clf", 8);
         assertEquals(8, plan.encoders().size());

@@ -1,0 +1,70 @@
+package org.unirep.jobs.results;
+
+import java.util.List;
+import java.util.function.Function;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+
+/**
+ * The columns of one results table, each with its Parquet type and how a row value fills it: the
+ * one definition from which the table's schema and its rows are built (README's table is checked
+ * against it by a test).
+ */
+final class Columns<T> {
+    enum Type {
+        STRING("binary", " (STRING)"), INT("int32", ""), LONG("int64", ""), DOUBLE("double", ""),
+        TIMESTAMP("int64", " (TIMESTAMP(MILLIS,true))");
+
+        final String primitive, annotation;
+
+        Type(String primitive, String annotation) {
+            this.primitive = primitive;
+            this.annotation = annotation;
+        }
+    }
+
+    /** One column; an optional column is left empty when its value is null or NaN (not measured). */
+    record Column<T>(String name, Type type, boolean optional, Function<T, Object> value) {}
+
+    private final List<Column<T>> columns;
+    final MessageType schema;
+
+    @SafeVarargs
+    Columns(String table, Column<T>... columns) {
+        this.columns = List.of(columns);
+        StringBuilder s = new StringBuilder("message ").append(table).append(" {\n");
+        for (Column<T> c : columns) {
+            s.append("  ").append(c.optional() ? "optional " : "required ").append(c.type().primitive).append(' ').append(c.name())
+                    .append(c.type().annotation).append(";\n");
+        }
+        this.schema = MessageTypeParser.parseMessageType(s.append('}').toString());
+    }
+
+    static <T> Column<T> required(String name, Type type, Function<T, Object> value) {
+        return new Column<>(name, type, false, value);
+    }
+
+    static <T> Column<T> optional(String name, Type type, Function<T, Object> value) {
+        return new Column<>(name, type, true, value);
+    }
+
+    Group row(T from) {
+        Group g = new SimpleGroupFactory(schema).newGroup();
+        for (Column<T> c : columns) {
+            Object v = c.value().apply(from);
+            if (v == null || v instanceof Double d && d.isNaN()) {
+                if (!c.optional()) throw new IllegalArgumentException("results column " + c.name() + " is required but has no value");
+                continue;
+            }
+            switch (c.type()) {
+                case STRING -> g.append(c.name(), (String) v);
+                case INT -> g.append(c.name(), (Integer) v);
+                case LONG, TIMESTAMP -> g.append(c.name(), (Long) v);
+                case DOUBLE -> g.append(c.name(), (Double) v);
+            }
+        }
+        return g;
+    }
+}
