@@ -4,7 +4,6 @@ import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -16,7 +15,9 @@ import org.apache.spark.sql.SparkSession;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.unirep.io.HadoopFiles;
-import org.unirep.jobs.report.ReportJob;
+import org.unirep.jobs.report.CurvePoint;
+import org.unirep.jobs.report.Figures;
+import org.unirep.jobs.report.SqlViews;
 import org.unirep.spark.SparkSessions;
 
 /**
@@ -76,38 +77,17 @@ public final class Notebook {
     }
 
     /**
-     * Runs the statements of {@code notebooks/sql/NAME} (separated by ';' at a line end; they create views),
+     * Creates the views of {@code notebooks/sql/NAME} ({@link SqlViews}: the same SQL the report job runs),
      * printing the file first so that the executed notebook shows its SQL.
      */
     public static void sqlFile(String name) {
-        Path file = Path.of(home(), "notebooks", "sql", name);
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read the SQL file (" + e.getMessage() + ")", e);
-        }
-        System.out.println(text.strip());
-        int statements = 0;
-        for (String statement : text.split(";\\s*(\\n|$)")) {
-            String sql = statement.lines().filter(l -> !l.strip().startsWith("--")).reduce("", (a, b) -> a + b + "\n");
-            if (sql.isBlank()) continue;
-            spark().sql(sql);
-            statements++;
-        }
-        if (statements == 0) throw new IllegalArgumentException(file + ": no SQL statement in it");
+        System.out.println(SqlViews.text(name).strip());
+        SqlViews.create(spark(), name);
     }
 
-    /**
-     * Runs {@code unirep report} on a results root into a scratch directory and registers its tables as
-     * the views {@code report_curves} and {@code report_penalties}, for comparison with a notebook's SQL.
-     */
-    public static ReportJob.Result report(String root) throws IOException {
-        String scratch = Files.createTempDirectory("unirep-notebook-report").toString();
-        ReportJob.Result r = ReportJob.entryPoint(spark(), List.of(root), List.of(), scratch);
-        spark().read().parquet(scratch + "/curves").createOrReplaceTempView("report_curves");
-        spark().read().parquet(scratch + "/penalties").createOrReplaceTempView("report_penalties");
-        return r;
+    /** The rows of the {@code curves} view (after {@code sqlFile("curves.sql")}) that {@code where} selects, for {@link Figures}. */
+    public static List<CurvePoint> curvePoints(String where) {
+        return CurvePoint.all(spark().table("curves").where(where).orderBy("rate_bits", "kind", "lambda"));
     }
 
     /** Shows up to 50 rows of a query result as a table. */

@@ -1,6 +1,5 @@
 package org.unirep.jobs.report;
 
-import java.awt.Color;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,25 +8,18 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.unirep.io.HadoopFiles;
 
 /**
- * The paper's figures as one HTML page (XChart): per sweep, dataset and mode, distortion against
- * classification (CE) or perception (W1) with every rate on one chart, end-to-end points as a
- * line with hollow-looking circle markers and universal points as diamonds beside them; accuracy
- * against distortion (rdc); then the penalty table.
+ * The paper's figures as one HTML page: a summary of the penalties per sweep, dataset, mode and rate;
+ * then per sweep, dataset and mode the {@link Figures} (distortion against classification or
+ * perception, and accuracy against distortion for rdc) with the curve's numbers; then every penalty.
  */
 final class HtmlReport {
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
-            new Color(0xff7f0e), new Color(0x8c564b)};
-
     private HtmlReport() {}
 
     static String write(HadoopFiles files, String out, List<CurvePoint> points, List<Penalty> penalties) throws IOException {
@@ -39,38 +31,32 @@ final class HtmlReport {
                 <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:13px}
                 td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}img{max-width:100%}</style></head><body>
                 <h1>Universal representations: distortion vs classification / perception</h1>
-                <p>End-to-end models: circles joined by a line; universal decoders (one frozen encoder per rate and mode): diamonds.
+                <p>End-to-end models: circles joined by a line; universal decoders (one frozen encoder per rate and mode): diamonds;
+                the shared encoder itself (stage 1): a square. Error bars: standard deviation over seeds.
                 Metrics: test split, mean of each run's last min(3, epochs) epochs, averaged over seeds. MSE per pixel (pixels in [0,1]);
                 CE of the frozen classifier on the reconstruction in nats; W1 the critic's estimate.</p>
                 """);
+        html.append(summary(penalties));
         int fig = 0;
         for (Map.Entry<String, List<CurvePoint>> panel : panels.entrySet()) {
             List<CurvePoint> ps = panel.getValue();
             boolean rdp = "rdp".equals(ps.get(0).mode());
             html.append("<h2>").append(esc(panel.getKey())).append("</h2>\n");
-            XYChart tradeoff = chart("Distortion vs " + (rdp ? "perception" : "classification") + ": " + panel.getKey(),
-                    rdp ? "W1 (critic estimate)" : "CE of the classifier on x^ (nats)", "MSE per pixel");
-            addSeries(tradeoff, ps, rdp ? CurvePoint::w1 : CurvePoint::ce, CurvePoint::mse);
-            html.append(figure(files, out, "fig" + (++fig), tradeoff));
-            if (!rdp) {
-                XYChart acc = chart("Accuracy vs distortion: " + panel.getKey(), "MSE per pixel", "accuracy of the classifier on x^");
-                addSeries(acc, ps, CurvePoint::mse, CurvePoint::accuracy);
-                html.append(figure(files, out, "fig" + (++fig), acc));
-            }
+            html.append(figure(files, out, "fig" + (++fig), Figures.tradeoff("Distortion vs " + (rdp ? "perception" : "classification")
+                    + ": " + panel.getKey(), ps)));
+            if (!rdp) html.append(figure(files, out, "fig" + (++fig), Figures.accuracy("Accuracy vs distortion: " + panel.getKey(), ps)));
             html.append(curveTable(ps));
         }
         html.append("<h2>Penalties of universal decoders</h2>\n<p>penalty at level: universal MSE minus the end-to-end curve's MSE at the "
                 + "same CE (rdc) / W1 (rdp), by linear interpolation (empty outside the curve); penalty at lambda: minus the end-to-end "
-                + "model's MSE at the same lambda.</p>\n<table><tr><th>sweep</th><th>dataset</th><th>rate (bits)</th><th>mode</th>"
-                + "<th>lambda</th><th>encoder lambda</th><th>level</th><th>MSE</th><th>e2e MSE at level</th><th>penalty at level</th>"
-                + "<th>e2e MSE at lambda</th><th>penalty at lambda</th></tr>\n");
+                + "model's MSE at the same lambda; encoder gap: the shared encoder's own MSE minus the end-to-end model's at the "
+                + "encoder's lambda (what stage 1's data-parallel training costs).</p>\n<table><tr><th>sweep</th><th>dataset</th>"
+                + "<th>rate (bits)</th><th>mode</th><th>lambda</th><th>encoder lambda</th><th>level</th><th>MSE</th><th>e2e MSE at level</th>"
+                + "<th>penalty at level</th><th>e2e MSE at lambda</th><th>penalty at lambda</th><th>encoder gap</th></tr>\n");
         for (Penalty p : penalties) {
-            html.append("<tr><td>").append(esc(p.sweepId())).append("</td><td>").append(p.dataset()).append("</td><td>")
-                    .append(f(p.rateBits(), 3)).append("</td><td>").append(p.mode()).append("</td><td>").append(p.lambda())
-                    .append("</td><td>").append(p.encoderLambda()).append("</td><td>").append(f(p.level(), 4)).append("</td><td>")
-                    .append(f(p.mse(), 5)).append("</td><td>").append(f(p.e2eMseAtLevel(), 5)).append("</td><td>")
-                    .append(f(p.penaltyAtLevel(), 5)).append("</td><td>").append(f(p.e2eMseAtLambda(), 5)).append("</td><td>")
-                    .append(f(p.penaltyAtLambda(), 5)).append("</td></tr>\n");
+            html.append(row(esc(p.sweepId()), p.dataset(), f(p.rateBits(), 3), p.mode(), String.valueOf(p.lambda()),
+                    String.valueOf(p.encoderLambda()), f(p.level(), 4), f(p.mse(), 5), f(p.e2eMseAtLevel(), 5), f(p.penaltyAtLevel(), 5),
+                    f(p.e2eMseAtLambda(), 5), f(p.penaltyAtLambda(), 5), f(p.encoderGap(), 5)));
         }
         html.append("</table></body></html>\n");
         String path = HadoopFiles.join(out, "report.html");
@@ -78,40 +64,40 @@ final class HtmlReport {
         return path;
     }
 
-    private static XYChart chart(String title, String x, String y) {
-        XYChart c = new XYChartBuilder().width(760).height(480).title(title).xAxisTitle(x).yAxisTitle(y).build();
-        c.getStyler().setChartBackgroundColor(Color.WHITE);
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-        // XChart prints ticks with every digit of the data's range (0.082819494483459): four decimals at most.
-        c.getStyler().setXAxisDecimalPattern("0.0###");
-        c.getStyler().setYAxisDecimalPattern("0.0###");
-        return c;
+    /** Per sweep, dataset, mode and rate: the best and worst penalty, and the gap of the encoder the universal decoders share. */
+    static String summary(List<Penalty> penalties) {
+        if (penalties.isEmpty()) return "<p>No universal decoders in these results: no penalties.</p>\n";
+        Map<String, List<Penalty>> groups = new LinkedHashMap<>();
+        for (Penalty p : penalties) {
+            groups.computeIfAbsent(esc(p.sweepId()) + "|" + p.dataset() + "|" + p.mode() + "|" + f(p.rateBits(), 3), k -> new ArrayList<>()).add(p);
+        }
+        StringBuilder t = new StringBuilder("<h2>Summary</h2>\n<p>Penalty = universal MSE minus end-to-end MSE (positive: the universal "
+                + "decoder distorts more). Read each against the encoder gap: a penalty no larger than the gap may be stage 1's doing, "
+                + "not the paper's effect.</p>\n<table><tr><th>sweep</th><th>dataset</th><th>mode</th><th>rate (bits)</th>"
+                + "<th>universal points</th><th>best penalty at level</th><th>worst penalty at level</th><th>best penalty at lambda</th>"
+                + "<th>worst penalty at lambda</th><th>encoder gap</th></tr>\n");
+        for (Map.Entry<String, List<Penalty>> g : groups.entrySet()) {
+            List<Penalty> ps = g.getValue();
+            String[] key = g.getKey().split("\\|");
+            t.append(row(key[0], key[1], key[2], key[3], String.valueOf(ps.size()), f(min(ps, Penalty::penaltyAtLevel), 5),
+                    f(max(ps, Penalty::penaltyAtLevel), 5), f(min(ps, Penalty::penaltyAtLambda), 5), f(max(ps, Penalty::penaltyAtLambda), 5),
+                    f(max(ps, Penalty::encoderGap), 5)));
+        }
+        return t.append("</table>\n").toString();
     }
 
-    private static void addSeries(XYChart c, List<CurvePoint> ps, java.util.function.ToDoubleFunction<CurvePoint> x,
-                                  java.util.function.ToDoubleFunction<CurvePoint> y) {
-        TreeSet<Double> rates = new TreeSet<>();
-        ps.forEach(p -> rates.add(p.rateBits()));
-        int i = 0;
-        for (double rate : rates) {
-            Color color = COLORS[i++ % COLORS.length];
-            for (String kind : List.of("end_to_end", "universal")) {
-                List<CurvePoint> s = ps.stream().filter(p -> p.rateBits() == rate && p.kind().equals(kind))
-                        .filter(p -> Double.isFinite(x.applyAsDouble(p)) && Double.isFinite(y.applyAsDouble(p)))
-                        .sorted(java.util.Comparator.comparingDouble(x)).toList();
-                if (s.isEmpty()) continue;
-                XYSeries series = c.addSeries(String.format("%.2f bits %s", rate, kind.replace('_', '-')),
-                        s.stream().mapToDouble(x).toArray(), s.stream().mapToDouble(y).toArray());
-                series.setLineColor(color);
-                series.setMarkerColor(kind.equals("universal") ? color : Color.WHITE);
-                series.setMarker(kind.equals("universal") ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
-                if (kind.equals("universal")) series.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
-                else {
-                    series.setMarkerColor(color.brighter());
-                    series.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
-                }
-            }
-        }
+    private static double min(List<Penalty> ps, ToDoubleFunction<Penalty> f) {
+        return ps.stream().mapToDouble(f).filter(Double::isFinite).min().orElse(Double.NaN);
+    }
+
+    private static double max(List<Penalty> ps, ToDoubleFunction<Penalty> f) {
+        return ps.stream().mapToDouble(f).filter(Double::isFinite).max().orElse(Double.NaN);
+    }
+
+    private static String row(String... cells) {
+        StringBuilder r = new StringBuilder("<tr>");
+        for (String c : cells) r.append("<td>").append(c).append("</td>");
+        return r.append("</tr>\n").toString();
     }
 
     /** Writes figures/NAME.png and .svg; returns an img tag with the PNG inlined. */
@@ -131,12 +117,10 @@ final class HtmlReport {
 
     private static String curveTable(List<CurvePoint> ps) {
         StringBuilder t = new StringBuilder("<table><tr><th>rate (bits)</th><th>kind</th><th>lambda</th><th>seeds</th><th>MSE</th>"
-                + "<th>&plusmn;</th><th>CE</th><th>accuracy</th><th>W1</th></tr>\n");
+                + "<th>&plusmn;</th><th>CE</th><th>&plusmn;</th><th>accuracy</th><th>&plusmn;</th><th>W1</th><th>&plusmn;</th></tr>\n");
         for (CurvePoint p : ps) {
-            t.append("<tr><td>").append(f(p.rateBits(), 3)).append("</td><td>").append(p.kind()).append("</td><td>").append(p.lambda())
-                    .append("</td><td>").append(p.seeds()).append("</td><td>").append(f(p.mse(), 5)).append("</td><td>")
-                    .append(f(p.mseStd(), 5)).append("</td><td>").append(f(p.ce(), 4)).append("</td><td>").append(f(p.accuracy(), 4))
-                    .append("</td><td>").append(f(p.w1(), 4)).append("</td></tr>\n");
+            t.append(row(f(p.rateBits(), 3), p.kind(), String.valueOf(p.lambda()), String.valueOf(p.seeds()), f(p.mse(), 5), f(p.mseStd(), 5),
+                    f(p.ce(), 4), f(p.ceStd(), 4), f(p.accuracy(), 4), f(p.accuracyStd(), 4), f(p.w1(), 4), f(p.w1Std(), 4)));
         }
         return t.append("</table>\n").toString();
     }

@@ -40,6 +40,10 @@ class ReportJobTest {
         assertEquals("rdp", p0.mode());
         assertEquals(0.04625, p0.e2eMseAtLevel(), 1e-12, "W1 0.45 between (0.1, 0.055) and (0.5, 0.045)");
         assertEquals(-0.00025, p0.penaltyAtLevel(), 1e-12);
+        assertEquals(0.061, u0.encoderMse(), 1e-12, "the rdc shared encoder");
+        assertEquals(0.001, u0.encoderGap(), 1e-12, "against the end-to-end model at lambda 0.015 (0.060)");
+        assertEquals(0.001, u1.encoderGap(), 1e-12, "the same encoder");
+        assertTrue(Double.isNaN(p0.encoderGap()), "the fixture has no rdp shared encoder");
 
         List<Row> table = LocalSpark.get().read().parquet(out + "/penalties").orderBy("mode", "lambda").collectAsList();
         assertEquals(3, table.size());
@@ -49,6 +53,10 @@ class ReportJobTest {
 
         String html = Files.readString(Path.of(r.html()));
         assertTrue(html.contains("data:image/png;base64,") && html.contains("Penalties of universal decoders") && html.contains("0.00300"));
+        // The summary: rdc's best and worst penalty at level (0.003; the other point is outside the curve), at lambda, the gap.
+        assertTrue(html.contains("<h2>Summary</h2>"), html);
+        assertTrue(html.contains("<tr><td>fx</td><td>mnist</td><td>rdc</td><td>4.755</td><td>2</td><td>0.00300</td><td>0.00300</td>"
+                + "<td>0.01300</td><td>0.01300</td><td>0.00100</td></tr>"), html);
         try (Stream<Path> figs = Files.list(dir.resolve("report/figures"))) {
             List<Path> fs = figs.filter(p -> p.toString().endsWith(".png") || p.toString().endsWith(".svg")).toList();
             assertEquals(6, fs.size(), "rdc: trade-off + accuracy, rdp: trade-off; PNG and SVG each");
