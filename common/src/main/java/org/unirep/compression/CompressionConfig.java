@@ -13,15 +13,14 @@ public record CompressionConfig(Mode mode, int dim, int levels, double lambda, l
         if (mode == null) throw new IllegalArgumentException("mode is missing, expected rdc or rdp");
         if (dim < 1) throw new IllegalArgumentException("latent dim = " + dim + ", expected >= 1");
         if (levels < 2) throw new IllegalArgumentException("quantizer levels L = " + levels + ", expected >= 2");
-        if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new IllegalArgumentException("lambda = " + lambda + ", expected a finite value >= 0");
+        Range.LAMBDA.check("lambda", lambda);
         if (epochs < 1) throw new IllegalArgumentException("epochs = " + epochs + ", expected >= 1");
         if (batchSize < 1) throw new IllegalArgumentException("batch size = " + batchSize + ", expected >= 1");
-        if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate = " + learningRate + ", expected > 0");
-        if (!(criticLearningRate > 0)) throw new IllegalArgumentException("critic learning rate = " + criticLearningRate + ", expected > 0");
-        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("Adam betas = (" + beta1 + ", " + beta2 + "), expected each in [0, 1)");
-        }
-        if (!(sigma > 0)) throw new IllegalArgumentException("soft-to-hard sigma = " + sigma + ", expected > 0");
+        Range.POSITIVE.check("learning rate", learningRate);
+        Range.POSITIVE.check("critic learning rate", criticLearningRate);
+        Range.UNIT_INTERVAL.check("Adam beta1", beta1);
+        Range.UNIT_INTERVAL.check("Adam beta2", beta2);
+        Range.POSITIVE.check("soft-to-hard sigma", sigma);
     }
 
     public static CompressionConfig reference(Mode mode, int dim, int levels, double lambda, long seed) {
@@ -29,7 +28,10 @@ public record CompressionConfig(Mode mode, int dim, int levels, double lambda, l
     }
 
     /** R = dim * log2(L) bits per image. */
-    public double rateBits() { return dim * Math.log(levels) / Math.log(2); }
+    public double rateBits() { return rateBits(dim, levels); }
+
+    /** The rate of a latent of {@code dim} symbols from {@code levels} centres: log2(levels^dim) bits per image. */
+    public static double rateBits(int dim, int levels) { return dim * Math.log(levels) / Math.log(2); }
 
     public CompressionConfig withMode(Mode o) {
         return new CompressionConfig(o, dim, levels, lambda, seed, epochs, batchSize, learningRate, criticLearningRate, beta1, beta2, sigma);

@@ -27,7 +27,7 @@ public class SoftToHardQuantizer extends BaseActivationFunction {
 
     public SoftToHardQuantizer(int levels, double sigma) {
         if (levels < 2) throw new IllegalArgumentException("quantizer levels L = " + levels + ", expected >= 2");
-        if (!(sigma > 0)) throw new IllegalArgumentException("quantizer sigma = " + sigma + ", expected > 0");
+        Range.POSITIVE.check("quantizer sigma", sigma);
         this.levels = levels;
         this.sigma = sigma;
     }

@@ -8,8 +8,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +20,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unirep.io.HadoopFiles;
+import org.unirep.io.Sha256;
 
 /**
  * Puts the four IDX files of a dataset into a directory (any Hadoop path), gzip-compressed, after
@@ -206,11 +205,7 @@ public final class DataFetcher {
     }
 
     public static String sha256(byte[] data) {
-        try {
-            return HexFormatUtil.hex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(data);
     }
 
     private static void deleteTree(Path root) {

@@ -1,8 +1,7 @@
 package org.unirep.data;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import org.unirep.io.Sha256;
 
 /** One split in memory: n images of rows x cols unsigned bytes, and n labels. */
 public record LabeledImages(Split split, int rows, int cols, byte[] pixels, byte[] labels) implements java.io.Serializable {
@@ -51,13 +50,6 @@ public record LabeledImages(Split split, int rows, int cols, byte[] pixels, byte
 
     /** SHA-256 over the label bytes then the pixel bytes: the identity of this split's content. */
     public String sha256() {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(labels);
-            md.update(pixels);
-            return HexFormatUtil.hex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(labels, pixels);
     }
 }

@@ -3,7 +3,7 @@ package org.unirep.data;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import org.unirep.io.Sha256;
 
 /**
  * An order-independent content checksum of a set of (split, index, label, pixels) rows: the sum
@@ -14,15 +14,11 @@ public final class RowChecksum {
     private RowChecksum() {}
 
     public static long row(String split, int index, int label, byte[] pixels) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(split.getBytes(StandardCharsets.UTF_8));
-            md.update(ByteBuffer.allocate(8).putInt(index).putInt(label).array());
-            md.update(pixels);
-            return ByteBuffer.wrap(md.digest()).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = Sha256.digest();
+        md.update(split.getBytes(StandardCharsets.UTF_8));
+        md.update(ByteBuffer.allocate(8).putInt(index).putInt(label).array());
+        md.update(pixels);
+        return ByteBuffer.wrap(md.digest()).getLong();
     }
 
     public static long of(LabeledImages data) {

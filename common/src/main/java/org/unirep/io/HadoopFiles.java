@@ -88,19 +88,42 @@ public final class HadoopFiles implements Serializable {
         return fs(dir).listStatus(new Path(dir));
     }
 
+    /** What writes a file's content to a stream. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
     /** Writes to a temporary sibling then renames, so readers never see a half-written file. */
     public void writeAtomically(String path, byte[] content) throws IOException {
+        writeAtomically(path, out -> out.write(content));
+    }
+
+    /** As {@link #writeAtomically(String, byte[])}, with the content streamed by {@code writer}. */
+    public void writeAtomically(String path, Writer writer) throws IOException {
         Path target = new Path(path);
-        FileSystem fs = fs(path);
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + System.nanoTime());
-        try (OutputStream out = fs.create(tmp, true)) {
-            out.write(content);
+        String tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + System.nanoTime()).toString();
+        try (OutputStream out = create(tmp)) {
+            writer.write(out);
         }
+        try {
+            replace(tmp, path);
+        } catch (IOException e) {
+            delete(tmp);
+            throw e;
+        }
+    }
+
+    /**
+     * Moves a finished file onto {@code to}, replacing what is there (the one rename step of every
+     * atomic write here); a rename the file system refuses is an IOException naming both paths.
+     */
+    public void replace(String from, String to) throws IOException {
+        FileSystem fs = fs(to);
+        Path target = new Path(to);
+        fs.mkdirs(target.getParent());
         if (fs.exists(target)) fs.delete(target, false);
-        if (!fs.rename(tmp, target)) {
-            fs.delete(tmp, false);
-            throw new IOException("could not rename " + tmp + " to " + target);
-        }
+        if (!fs.rename(new Path(from), target)) throw new IOException("could not move " + from + " to " + to);
     }
 
     public void writeString(String path, String content) throws IOException {

@@ -3,7 +3,6 @@ package org.unirep.io;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -27,13 +26,7 @@ public final class ModelStore {
     }
 
     public void save(String dir, Model model, Map<String, ?> metadata) throws IOException {
-        String modelPath = HadoopFiles.join(dir, MODEL_FILE);
-        String tmp = HadoopFiles.join(dir, "." + MODEL_FILE + ".tmp");
-        try (OutputStream out = files.create(tmp)) {
-            ModelSerializer.writeModel(model, out, true);
-        }
-        if (files.exists(modelPath)) files.delete(modelPath);
-        files.fs(dir).rename(new org.apache.hadoop.fs.Path(tmp), new org.apache.hadoop.fs.Path(modelPath));
+        files.writeAtomically(HadoopFiles.join(dir, MODEL_FILE), out -> ModelSerializer.writeModel(model, out, true));
         files.writeString(HadoopFiles.join(dir, METADATA_FILE), Json.render(metadata));
     }
 

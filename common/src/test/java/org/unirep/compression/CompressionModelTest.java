@@ -83,7 +83,7 @@ class CompressionModelTest {
                 assertThrows(IllegalArgumentException.class, () -> CompressionConfig.reference(Mode.RDC, 3, 1, 0, 1)).getMessage());
         assertEquals("latent dim = 0, expected >= 1",
                 assertThrows(IllegalArgumentException.class, () -> CompressionConfig.reference(Mode.RDC, 0, 3, 0, 1)).getMessage());
-        assertEquals("lambda = -0.1, expected a finite value >= 0",
+        assertEquals("lambda = -0.1, expected a finite lambda >= 0",
                 assertThrows(IllegalArgumentException.class, () -> CompressionConfig.reference(Mode.RDC, 3, 3, -0.1, 1)).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> CompressionConfig.reference(Mode.RDC, 3, 3, Double.NaN, 1))
                 .getMessage().startsWith("lambda = NaN"));

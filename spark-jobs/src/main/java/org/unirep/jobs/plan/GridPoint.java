@@ -2,14 +2,12 @@ package org.unirep.jobs.plan;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.Kind;
 import org.unirep.compression.Mode;
+import org.unirep.io.Sha256;
 import org.unirep.training.TrainingRun;
 
 /**
@@ -28,7 +26,7 @@ public record GridPoint(Stage stage, Kind kind, Mode mode, String dataset, Strin
 
     public boolean universal() { return kind == Kind.UNIVERSAL; }
 
-    public double rateBits() { return dim * Math.log(levels) / Math.log(2); }
+    public double rateBits() { return CompressionConfig.rateBits(dim, levels); }
 
     public CompressionConfig compressionConfig() {
         return new CompressionConfig(mode, dim, levels, lambda, seed, epochs, batchSize, optimizer.learningRate(),
@@ -67,12 +65,7 @@ public record GridPoint(Stage stage, Kind kind, Mode mode, String dataset, Strin
 
     /** 16 hex digits of SHA-256 over {@link #identity()}. */
     public String runId() {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(identity().toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(identity().toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     /** For logs and the Spark UI, e.g. "universal rdc (3,3) 4.75 bits lambda=0.001 seed=1". */

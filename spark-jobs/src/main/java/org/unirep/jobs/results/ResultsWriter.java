@@ -6,7 +6,6 @@ import static org.unirep.jobs.results.Columns.required;
 
 import java.io.IOException;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -86,19 +85,12 @@ public final class ResultsWriter {
         write(metricsTmp, METRICS_SCHEMA, metricRows(r));
         write(runsTmp, RUNS_SCHEMA, List.of(runRow(r)));
         CrashPoint.reach(CrashPoint.COMMIT_STAGED);
-        move(metricsTmp, layout.file(ResultsLayout.METRICS, r.sweepId(), r.runId(), r.attempt()));
+        // A Spark task re-executing the same attempt replaces its files: never a duplicate row.
+        files.replace(metricsTmp, layout.file(ResultsLayout.METRICS, r.sweepId(), r.runId(), r.attempt()));
         CrashPoint.reach(CrashPoint.COMMIT_HALF);
-        move(runsTmp, layout.file(ResultsLayout.RUNS, r.sweepId(), r.runId(), r.attempt()));
+        files.replace(runsTmp, layout.file(ResultsLayout.RUNS, r.sweepId(), r.runId(), r.attempt()));
         files.delete(staging);
         CrashPoint.reach(CrashPoint.COMMITTED);
-    }
-
-    private void move(String from, String to) throws IOException {
-        FileSystem fs = files.fs(to);
-        Path target = new Path(to);
-        fs.mkdirs(target.getParent());
-        if (fs.exists(target)) fs.delete(target, false); // the same attempt re-executed by Spark: replace, never duplicate
-        if (!fs.rename(new Path(from), target)) throw new IOException("could not move " + from + " to " + to);
     }
 
     private void write(String path, MessageType schema, List<Group> rows) throws IOException {

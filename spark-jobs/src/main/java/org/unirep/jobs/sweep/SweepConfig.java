@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.Mode;
+import org.unirep.compression.Range;
 import org.unirep.data.DatasetName;
 import org.unirep.jobs.plan.Optimizer;
 
@@ -30,7 +32,7 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
                           List<String> failPoints, Lease lease, String source) implements Serializable {
 
     public record Rate(int dim, int levels) implements Serializable {
-        public double bits() { return dim * Math.log(levels) / Math.log(2); }
+        public double bits() { return CompressionConfig.rateBits(dim, levels); }
     }
 
     /** The lambda at which a mode's shared encoder is trained, and the two fan-out grids. */
@@ -236,20 +238,20 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
         }
 
         double positive(String key) {
-            double d = number(key);
-            if (!(d > 0) || Double.isInfinite(d)) throw error(key, shown(c.getValue(key)), "a finite number > 0");
-            return d;
+            return inRange(key, Range.POSITIVE);
         }
 
         double unitInterval(String key) {
-            double d = number(key);
-            if (!(d >= 0 && d < 1)) throw error(key, shown(c.getValue(key)), "a number in [0, 1)");
-            return d;
+            return inRange(key, Range.UNIT_INTERVAL);
         }
 
         double lambda(String key) {
+            return inRange(key, Range.LAMBDA);
+        }
+
+        double inRange(String key, Range range) {
             double d = number(key);
-            if (!(d >= 0) || Double.isInfinite(d)) throw error(key, shown(c.getValue(key)), "a finite lambda >= 0");
+            if (!range.holds(d)) throw error(key, shown(c.getValue(key)), range.expected);
             return d;
         }
 
@@ -258,8 +260,8 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
             List<? extends ConfigValue> vs = list(key);
             for (int i = 0; i < vs.size(); i++) {
                 Object v = vs.get(i).unwrapped();
-                if (!(v instanceof Number n) || !(n.doubleValue() >= 0) || Double.isInfinite(n.doubleValue())) {
-                    throw error(key + "[" + i + "]", shown(vs.get(i)), "a finite lambda >= 0");
+                if (!(v instanceof Number n) || !Range.LAMBDA.holds(n.doubleValue())) {
+                    throw error(key + "[" + i + "]", shown(vs.get(i)), Range.LAMBDA.expected);
                 }
                 if (out.contains(n.doubleValue())) throw error(key + "[" + i + "]", shown(vs.get(i)), "each lambda once");
                 out.add(n.doubleValue());

@@ -2,10 +2,7 @@ package org.unirep.jobs.sweep;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -18,6 +15,7 @@ import org.unirep.data.Split;
 import org.unirep.io.CrashPoint;
 import org.unirep.io.HadoopFiles;
 import org.unirep.io.ModelStore;
+import org.unirep.io.Sha256;
 import org.unirep.jobs.encoder.SharedEncoderJob;
 import org.unirep.jobs.fanout.FanOutJob;
 import org.unirep.jobs.fanout.SweepProgress;
@@ -204,11 +202,8 @@ public final class SweepJob {
     }
 
     private static String sha256(HadoopFiles files, String path) throws IOException {
-        try (InputStream in = new DigestInputStream(files.open(path), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest(), 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        try (InputStream in = files.open(path)) {
+            return Sha256.hex(in).substring(0, 16);
         }
     }
 }
