@@ -1,6 +1,7 @@
 package org.unirep.jobs.encoder;
 
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
@@ -14,6 +15,7 @@ import org.unirep.jobs.plan.Stage;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
+import org.unirep.spark.Cancellation;
 import org.unirep.training.Checkpoint;
 import org.unirep.training.EpochCheckpoints;
 import org.unirep.training.RunStatus;
@@ -60,7 +62,7 @@ public final class SharedEncoderJob {
             return RunRecords.of(p, sweepId, attempt, RunStatus.OK, null, start, System.currentTimeMillis(), device(p), files.qualify(dir),
                     r.history());
         } catch (Throwable t) {
-            if (org.unirep.spark.Cancellation.isCancellation(t)) throw new java.util.concurrent.CancellationException("sweep cancelled in stage 1: " + t.getMessage());
+            if (Cancellation.isCancellation(t)) throw new CancellationException("sweep cancelled in stage 1: " + t.getMessage());
             log.error("[" + runId + "] " + p.label() + " failed", t);
             return RunRecords.of(p, sweepId, attempt, RunStatus.FAILED, t.getClass().getSimpleName() + ": " + t.getMessage(), start,
                     System.currentTimeMillis(), device(p), null, List.of());

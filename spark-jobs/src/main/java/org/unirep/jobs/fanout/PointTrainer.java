@@ -1,6 +1,7 @@
 package org.unirep.jobs.fanout;
 
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import org.unirep.jobs.plan.GridPoint;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
+import org.unirep.spark.Cancellation;
 import org.unirep.training.Checkpoint;
 import org.unirep.training.EpochCheckpoints;
 import org.unirep.training.LocalEpochFitter;
@@ -59,9 +61,9 @@ public final class PointTrainer {
             return RunRecords.of(p, sweepId, attempt, RunStatus.OK, null, start, System.currentTimeMillis(), device,
                     files.qualify(dir), r.history());
         } catch (Throwable t) { // OutOfMemoryError included: one point fails, the sweep goes on
-            if (org.unirep.spark.Cancellation.isCancellation(t)) {
+            if (Cancellation.isCancellation(t)) {
                 // The sweep was cancelled: no row; the next submission trains this point.
-                throw new java.util.concurrent.CancellationException(p.label() + ": cancelled");
+                throw new CancellationException(p.label() + ": cancelled");
             }
             log.error("[" + runId + "] " + p.label() + " failed", t);
             return RunRecords.of(p, sweepId, attempt, RunStatus.FAILED, t.getClass().getSimpleName() + ": " + t.getMessage(), start,
