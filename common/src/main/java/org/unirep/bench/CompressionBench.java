@@ -3,6 +3,7 @@ package org.unirep.bench;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -69,7 +70,7 @@ public final class CompressionBench {
     private static Figure evaluation(TrainingRun run, int threads, int batches) {
         int n = Evaluation.BATCH * batches;
         byte[] px = new byte[n * DatasetName.PIXELS];
-        new java.util.SplittableRandom(1).nextBytes(px);
+        new SplittableRandom(1).nextBytes(px);
         LabeledImages test = new LabeledImages(Split.TEST, DatasetName.ROWS, DatasetName.COLS, px, new byte[n]);
         Evaluation.evaluate(run.net(), test.head(Evaluation.BATCH), 1, run.critic(), null, run.seeds());
         long t = System.nanoTime();

@@ -1,5 +1,6 @@
 package org.unirep.compression;
 
+import java.io.Serializable;
 /**
  * One trained compression model's settings (REFERENCE.md defaults): Adam with betas (0.5, 0.9),
  * encoder/decoder lr 1e-2, critic lr 2e-4, batch 64, 30 epochs; soft-to-hard sigma 1. The per-epoch
@@ -7,7 +8,7 @@ package org.unirep.compression;
  */
 public record CompressionConfig(Mode mode, int dim, int levels, double lambda, long seed, int epochs,
                                 int batchSize, double learningRate, double criticLearningRate, double beta1,
-                                double beta2, double sigma) implements java.io.Serializable {
+                                double beta2, double sigma) implements Serializable {
 
     public CompressionConfig {
         if (mode == null) throw new IllegalArgumentException("mode is missing, expected rdc or rdp");

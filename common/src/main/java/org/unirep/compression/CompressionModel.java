@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
@@ -21,6 +22,7 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -147,7 +149,7 @@ public final class CompressionModel {
     /** Copies the SameDiff critic's weights into an RDP graph's frozen copy ([kH,kW,iC,oC] -> [oC,iC,kH,kW]). */
     public static void loadCritic(ComputationGraph net, CriticGraph critic) {
         if (!net.getConfiguration().getNetworkOutputs().contains(CRITIC_OUT)) return; // RDC: no copy in the graph
-        org.nd4j.autodiff.samediff.SameDiff sd = critic.sameDiff();
+        SameDiff sd = critic.sameDiff();
         for (int i = 1; i <= CRITIC_WIDTHS.length; i++) {
             Map<String, INDArray> p = net.getLayer("crit_conv" + i).paramTable();
             p.get("W").assign(sd.getVariable("conv" + i + "_w").getArr().permute(3, 2, 0, 1));
@@ -196,8 +198,8 @@ public final class CompressionModel {
      * its config on every step, so changing the config is enough and keeps the moments.
      */
     public static void setLearningRate(ComputationGraph net, double lr) {
-        for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
-            if (l.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b && b.getIUpdater() instanceof Adam a) {
+        for (Layer l : net.getLayers()) {
+            if (l.conf().getLayer() instanceof BaseLayer b && b.getIUpdater() instanceof Adam a) {
                 a.setLearningRate(lr);
             }
         }

@@ -1,22 +1,36 @@
 package org.unirep.compression;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.nd4j.autodiff.samediff.TrainingConfig;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.unirep.io.HadoopFiles;
 
 /**
  * The WGAN-GP critic of the RDP objective (REFERENCE.md) as a SameDiff graph:
@@ -55,10 +69,10 @@ public final class CriticGraph {
      * op when it builds a graph's gradient (1,320 lines in a quickstart run). System.out gets a
      * filter that drops exactly those lines; everything else passes through.
      */
-    static final class QuietSameDiff extends java.io.PrintStream {
+    static final class QuietSameDiff extends PrintStream {
         static final String NOISE = "Added differentiated op ";
 
-        QuietSameDiff(java.io.PrintStream out) {
+        QuietSameDiff(PrintStream out) {
             super(out, true);
         }
 
@@ -85,21 +99,21 @@ public final class CriticGraph {
     }
 
     /** Saves the graph and weights (SameDiff's format) to any Hadoop path. */
-    public void save(org.unirep.io.HadoopFiles files, String path) throws java.io.IOException {
-        java.io.File tmp = java.io.File.createTempFile("critic", ".sd");
+    public void save(HadoopFiles files, String path) throws IOException {
+        File tmp = File.createTempFile("critic", ".sd");
         try {
             sd.save(tmp, true);
-            files.writeAtomically(path, java.nio.file.Files.readAllBytes(tmp.toPath()));
+            files.writeAtomically(path, Files.readAllBytes(tmp.toPath()));
         } finally {
             tmp.delete();
         }
     }
 
     /** Loads a critic written by {@link #save}. */
-    public static CriticGraph load(org.unirep.io.HadoopFiles files, String path) throws java.io.IOException {
-        java.io.File tmp = java.io.File.createTempFile("critic", ".sd");
-        try (java.io.InputStream in = files.open(path)) {
-            java.nio.file.Files.copy(in, tmp.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    public static CriticGraph load(HadoopFiles files, String path) throws IOException {
+        File tmp = File.createTempFile("critic", ".sd");
+        try (InputStream in = files.open(path)) {
+            Files.copy(in, tmp.toPath(), StandardCopyOption.REPLACE_EXISTING);
             return checked(SameDiff.load(tmp, true), path);
         } finally {
             tmp.delete();
@@ -108,13 +122,13 @@ public final class CriticGraph {
 
     /** The graph, weights and updater state as bytes (to ship to a Spark task and back). */
     public byte[] toBytes() {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         sd.save(out, true);
         return out.toByteArray();
     }
 
     public static CriticGraph fromBytes(byte[] bytes) {
-        return checked(SameDiff.load(new java.io.ByteArrayInputStream(bytes), true), "a critic sent to this task");
+        return checked(SameDiff.load(new ByteArrayInputStream(bytes), true), "a critic sent to this task");
     }
 
     /**
@@ -150,9 +164,9 @@ public final class CriticGraph {
      * Parameter averaging: sets this critic's weights and Adam state to the means of the workers'
      * (each started from this critic's state and trained on its own minibatches).
      */
-    public void averageFrom(java.util.List<CriticGraph> workers) {
-        for (org.nd4j.autodiff.samediff.SDVariable v : sd.variables()) {
-            if (v.getVariableType() != org.nd4j.autodiff.samediff.VariableType.VARIABLE) continue;
+    public void averageFrom(List<CriticGraph> workers) {
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() != VariableType.VARIABLE) continue;
             INDArray sum = workers.get(0).sd.getVariable(v.name()).getArr().dup();
             for (int i = 1; i < workers.size(); i++) sum.addi(workers.get(i).sd.getVariable(v.name()).getArr());
             v.getArr().assign(sum.divi(workers.size()));
@@ -166,14 +180,14 @@ public final class CriticGraph {
         // A critic that never stepped itself (the stage-1 driver's) has no Adam state yet: without
         // one, the moments would be dropped every round and the next round's workers start from zero.
         if (sd.getUpdaterMap() == null) initializeTraining(sd);
-        Map<String, org.nd4j.linalg.learning.GradientUpdater> mine = sd.getUpdaterMap();
-        for (Map.Entry<String, org.nd4j.linalg.learning.GradientUpdater> e : mine.entrySet()) {
+        Map<String, GradientUpdater> mine = sd.getUpdaterMap();
+        for (Map.Entry<String, GradientUpdater> e : mine.entrySet()) {
             @SuppressWarnings("unchecked") Map<String, INDArray> state = e.getValue().getState();
             for (Map.Entry<String, INDArray> s : state.entrySet()) {
                 INDArray sum = s.getValue().like().assign(0);
                 for (CriticGraph w : workers) {
                     // A worker whose share held no critic step still holds the state it was sent: ours.
-                    Map<String, org.nd4j.linalg.learning.GradientUpdater> theirs = w.sd.getUpdaterMap();
+                    Map<String, GradientUpdater> theirs = w.sd.getUpdaterMap();
                     sum.addi(theirs == null ? s.getValue() : (INDArray) theirs.get(e.getKey()).getState().get(s.getKey()));
                 }
                 s.getValue().assign(sum.divi(workers.size()));
@@ -184,7 +198,7 @@ public final class CriticGraph {
     /** SameDiff builds its updaters lazily, on the first fit, through a protected method. */
     private static void initializeTraining(SameDiff sd) {
         try {
-            java.lang.reflect.Method m = SameDiff.class.getDeclaredMethod("initializeTraining");
+            Method m = SameDiff.class.getDeclaredMethod("initializeTraining");
             m.setAccessible(true);
             m.invoke(sd);
         } catch (ReflectiveOperationException e) {
@@ -222,8 +236,8 @@ public final class CriticGraph {
 
     /** The learning rate the next critic step uses. */
     public double learningRate() {
-        Map<String, org.nd4j.linalg.learning.GradientUpdater> u = sd.getUpdaterMap();
-        org.nd4j.linalg.learning.config.IUpdater conf = u == null || u.isEmpty() ? sd.getTrainingConfig().getUpdater()
+        Map<String, GradientUpdater> u = sd.getUpdaterMap();
+        IUpdater conf = u == null || u.isEmpty() ? sd.getTrainingConfig().getUpdater()
                 : u.values().iterator().next().getConfig();
         return conf.getLearningRate(0, 0);
     }
@@ -233,7 +247,7 @@ public final class CriticGraph {
         Map<String, INDArray> in = feed(x, xhat, eps);
         List<String> order = sd.getTrainingConfig().getDataSetFeatureMapping();
         INDArray[] features = order.stream().map(in::get).toArray(INDArray[]::new);
-        sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[0]));
+        sd.fit(new MultiDataSet(features, new INDArray[0]));
     }
 
     /** Named outputs (D_REAL, D_FAKE, GP, LOSS, W1) for the given inputs. */

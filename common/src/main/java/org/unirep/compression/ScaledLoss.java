@@ -1,5 +1,6 @@
 package org.unirep.compression;
 
+import java.util.Objects;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -52,7 +53,7 @@ public class ScaledLoss implements ILossFunction {
     public boolean equals(Object o) { return o instanceof ScaledLoss s && s.weight == weight && s.inner.equals(inner); }
 
     @Override
-    public int hashCode() { return java.util.Objects.hash(inner, weight); }
+    public int hashCode() { return Objects.hash(inner, weight); }
 
     @Override
     public String toString() { return name(); }

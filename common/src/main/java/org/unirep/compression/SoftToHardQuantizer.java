@@ -1,5 +1,6 @@
 package org.unirep.compression;
 
+import java.util.Objects;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -80,7 +81,7 @@ public class SoftToHardQuantizer extends BaseActivationFunction {
     }
 
     @Override
-    public int hashCode() { return java.util.Objects.hash(levels, sigma); }
+    public int hashCode() { return Objects.hash(levels, sigma); }
 
     @Override
     public String toString() { return "SoftToHardQuantizer(L=" + levels + ", sigma=" + sigma + ")"; }

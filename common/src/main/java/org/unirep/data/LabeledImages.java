@@ -1,10 +1,11 @@
 package org.unirep.data;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import org.unirep.io.Sha256;
 
 /** One split in memory: n images of rows x cols unsigned bytes, and n labels. */
-public record LabeledImages(Split split, int rows, int cols, byte[] pixels, byte[] labels) implements java.io.Serializable {
+public record LabeledImages(Split split, int rows, int cols, byte[] pixels, byte[] labels) implements Serializable {
 
     public LabeledImages {
         if ((long) labels.length * rows * cols != pixels.length) {

@@ -1,5 +1,6 @@
 package org.unirep.data;
 
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -64,7 +65,7 @@ public final class Minibatches {
     public static int[] permutation(int n, long seed) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) a[i] = i;
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        SplittableRandom r = new SplittableRandom(seed);
         for (int i = n - 1; i > 0; i--) {
             int j = r.nextInt(i + 1);
             int t = a[i]; a[i] = a[j]; a[j] = t;

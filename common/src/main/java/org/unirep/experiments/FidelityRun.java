@@ -1,10 +1,13 @@
 package org.unirep.experiments;
 
+import com.typesafe.config.Config;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
@@ -142,20 +145,20 @@ public final class FidelityRun {
     /** A model this run already finished (a rerun after a failure): loaded, not retrained. */
     private Row resume(String dir, Kind kind, CompressionConfig c, double encoderLambda) throws IOException {
         ModelStore store = new ModelStore(files);
-        com.typesafe.config.Config meta = store.metadata(dir);
+        Config meta = store.metadata(dir);
         Checkpoint.Loaded done = Checkpoint.load(files, dir);
         lastNet = done.net();
         lastCritic = done.critic();
-        List<? extends com.typesafe.config.Config> hist = meta.getConfigList("test_metrics");
-        List<? extends com.typesafe.config.Config> tail = hist.subList(Math.max(0, hist.size() - 3), hist.size());
-        java.util.function.Function<String, Double> avg = k -> tail.stream().filter(h -> h.hasPath(k))
+        List<? extends Config> hist = meta.getConfigList("test_metrics");
+        List<? extends Config> tail = hist.subList(Math.max(0, hist.size() - 3), hist.size());
+        Function<String, Double> avg = k -> tail.stream().filter(h -> h.hasPath(k))
                 .mapToDouble(h -> h.getDouble(k)).average().orElse(Double.NaN);
         log.info("fidelity: {} is complete, reusing it", dir);
         return new Row(c.mode(), kind, c.lambda(), encoderLambda, c.rateBits(), c.epochs(), RunStatus.OK, avg.apply("mse"), avg.apply("ce"),
                 avg.apply("accuracy"), avg.apply("w1"), meta.getDouble("seconds"));
     }
 
-    private static double mean(List<EpochMetrics> ms, java.util.function.ToDoubleFunction<EpochMetrics> f) {
+    private static double mean(List<EpochMetrics> ms, ToDoubleFunction<EpochMetrics> f) {
         return ms.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 

@@ -1,6 +1,7 @@
 package org.unirep.io;
 
 import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -173,7 +174,7 @@ public final class HadoopFiles implements Serializable {
         fs.mkdirs(target.getParent());
         try {
             return fs.rename(new Path(from), target);
-        } catch (java.io.FileNotFoundException e) {
+        } catch (FileNotFoundException e) {
             return false;
         }
     }

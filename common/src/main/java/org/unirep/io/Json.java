@@ -2,6 +2,7 @@ package org.unirep.io;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import java.util.Map;
 
@@ -14,6 +15,6 @@ public final class Json {
     }
 
     public static Config parse(String json, String origin) {
-        return ConfigFactory.parseString(json, com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription(origin));
+        return ConfigFactory.parseString(json, ConfigParseOptions.defaults().setOriginDescription(origin));
     }
 }

@@ -5,17 +5,24 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.unirep.classifier.ClassifierConfig;
 import org.unirep.classifier.ClassifierTrainer;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.unirep.data.LabeledImages;
 import org.unirep.data.Minibatches;
 import org.unirep.io.HadoopFiles;
@@ -23,11 +30,6 @@ import org.unirep.io.ModelStore;
 import org.unirep.testing.TestData;
 import org.unirep.training.Checkpoint;
 import org.unirep.training.Seeds;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
-import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
-import org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer;
-import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 
 class CompressionModelTest {
     static MultiLayerNetwork classifier;
@@ -96,7 +98,7 @@ class CompressionModelTest {
         ComputationGraph net = CompressionModel.create(rdc(0.015, 1), classifier, false);
         CriticGraph critic = CriticGraph.reference(2).trainWith(2e-4, 0.5, 0.9);
         INDArray x = Minibatches.toDataSet(test, 0, 32).getFeatures();
-        INDArray u = Seeds.dither(new java.util.SplittableRandom(3), 32, 3, 1.0);
+        INDArray u = Seeds.dither(new SplittableRandom(3), 32, 3, 1.0);
         INDArray[] out = net.output(false, x, u);
         assertArrayEquals(new long[] {32, 784}, out[0].shape());
         assertArrayEquals(new long[] {32, 10}, out[1].shape());
@@ -118,8 +120,8 @@ class CompressionModelTest {
     void receiverOutputIsALevelMinusTheDither() {
         ComputationGraph net = CompressionModel.create(rdc(0.0, 1), classifier, false);
         INDArray x = Minibatches.toDataSet(test, 0, 16).getFeatures();
-        INDArray u = Seeds.dither(new java.util.SplittableRandom(5), 16, 3, 1.0);
-        java.util.Map<String, INDArray> acts = net.feedForward(new INDArray[] {x, u}, false);
+        INDArray u = Seeds.dither(new SplittableRandom(5), 16, 3, 1.0);
+        Map<String, INDArray> acts = net.feedForward(new INDArray[] {x, u}, false);
         INDArray received = acts.get("received");
         INDArray level = received.add(u); // must be exactly one of -1, 0, 1 (L = 3)
         for (float v : level.data().asFloat()) assertEquals(Math.round(v), v, 1e-6, "z = " + v);
@@ -148,7 +150,7 @@ class CompressionModelTest {
     }
 
     static Map<String, INDArray> params(ComputationGraph net, List<String> layers) {
-        Map<String, INDArray> m = new java.util.HashMap<>();
+        Map<String, INDArray> m = new HashMap<>();
         for (String l : layers) m.put(l, net.getLayer(l).params().dup());
         return m;
     }

@@ -3,14 +3,20 @@ package org.unirep.compression;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.unirep.data.LabeledImages;
+import org.unirep.data.Minibatches;
+import org.unirep.testing.TestData;
 
 
 class CriticGraphTest {
@@ -75,9 +81,9 @@ class CriticGraphTest {
 
     /** A critic saved by the loop before the slopes became inputs loads with its weights and Adam state, and trains on. */
     @Test
-    void aCriticSavedBeforeTheSlopeInputsLoadsAndTrainsOn() throws java.io.IOException {
+    void aCriticSavedBeforeTheSlopeInputsLoadsAndTrainsOn() throws IOException {
         byte[] old;
-        try (java.io.InputStream in = getClass().getResourceAsStream("/critic/before-slope-inputs.sd")) {
+        try (InputStream in = getClass().getResourceAsStream("/critic/before-slope-inputs.sd")) {
             old = in.readAllBytes();
         }
         CriticGraph c = CriticGraph.fromBytes(old);
@@ -90,20 +96,20 @@ class CriticGraphTest {
     }
 
     @Test
-    void criticStepsSeparateRealDigitsFromNoise() throws java.io.IOException {
+    void criticStepsSeparateRealDigitsFromNoise() throws IOException {
         CriticGraph g = CriticGraph.create(new int[] {16, 32, 64}, 28, 10.0, 9L, DataType.FLOAT).trainWith(1e-3, 0.5, 0.9);
-        org.unirep.data.LabeledImages digits = org.unirep.testing.TestData.train().head(640);
+        LabeledImages digits = TestData.train().head(640);
         Nd4j.getRandom().setSeed(4);
         INDArray before = null;
         for (int step = 0; step < 40; step++) {
             int from = (step * 16) % 640;
-            INDArray x = org.unirep.data.Minibatches.toDataSet(digits, from, from + 16).getFeatures().reshape(16, 1, 28, 28);
+            INDArray x = Minibatches.toDataSet(digits, from, from + 16).getFeatures().reshape(16, 1, 28, 28);
             INDArray noise = Nd4j.rand(DataType.FLOAT, 16, 1, 28, 28);
             INDArray eps = Nd4j.rand(DataType.FLOAT, 16, 1, 1, 1);
             if (before == null) before = g.evaluate(x, noise, eps, CriticGraph.W1).get(CriticGraph.W1).dup();
             g.fitStep(x, noise, eps);
         }
-        INDArray x = org.unirep.data.Minibatches.toDataSet(digits, 0, 64).getFeatures().reshape(64, 1, 28, 28);
+        INDArray x = Minibatches.toDataSet(digits, 0, 64).getFeatures().reshape(64, 1, 28, 28);
         Map<String, INDArray> after = g.evaluate(x, Nd4j.rand(DataType.FLOAT, 64, 1, 28, 28), Nd4j.rand(DataType.FLOAT, 64, 1, 1, 1),
                 CriticGraph.W1, CriticGraph.GP);
         double w1 = after.get(CriticGraph.W1).getDouble(0);
@@ -150,7 +156,7 @@ class CriticGraphTest {
         a.fitStep(in2.get(CriticGraph.REAL), in2.get(CriticGraph.FAKE), in2.get(CriticGraph.EPS));
         b.fitStep(in1.get(CriticGraph.REAL), in1.get(CriticGraph.FAKE), in1.get(CriticGraph.EPS));
         CriticGraph avg = base.copy();
-        avg.averageFrom(java.util.List.of(a, b));
+        avg.averageFrom(List.of(a, b));
         for (String v : new String[] {"conv1_w", "conv3_b", "fc_w"}) {
             INDArray want = a.sameDiff().getVariable(v).getArr().add(b.sameDiff().getVariable(v).getArr()).divi(2);
             assertTrue(want.equalsWithEps(avg.sameDiff().getVariable(v).getArr(), 1e-6), v);
@@ -174,7 +180,7 @@ class CriticGraphTest {
         Map<String, INDArray> in = inputs(DataType.FLOAT, 4, 1);
         stepped.fitStep(in.get(CriticGraph.REAL), in.get(CriticGraph.FAKE), in.get(CriticGraph.EPS));
         CriticGraph avg = base.copy();
-        avg.averageFrom(java.util.List.of(idle, stepped));
+        avg.averageFrom(List.of(idle, stepped));
         INDArray want = base.sameDiff().getVariable("fc_w").getArr().add(stepped.sameDiff().getVariable("fc_w").getArr()).divi(2);
         assertTrue(want.equalsWithEps(avg.sameDiff().getVariable("fc_w").getArr(), 1e-6));
         for (String v : avg.sameDiff().getUpdaterMap().keySet()) {

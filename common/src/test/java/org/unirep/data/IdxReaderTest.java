@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.unirep.io.HadoopFiles;
 import org.unirep.testing.TestData;
@@ -122,7 +123,7 @@ class IdxReaderTest {
         assertEquals(2, ok.label(1));
     }
 
-    private static void assertError(org.junit.jupiter.api.function.Executable call, String file, String fragment) {
+    private static void assertError(Executable call, String file, String fragment) {
         IdxFormatException e = assertThrows(IdxFormatException.class, call);
         assertTrue(e.getMessage().startsWith(file + ": "), "names the file: " + e.getMessage());
         assertTrue(e.getMessage().contains(fragment), "says what was expected: " + e.getMessage());

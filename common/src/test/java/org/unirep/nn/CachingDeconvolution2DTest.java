@@ -2,6 +2,9 @@ package org.unirep.nn;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -57,11 +60,11 @@ class CachingDeconvolution2DTest {
     }
 
     @Test
-    void savedModelsLoadWithTheLayer() throws java.io.IOException {
+    void savedModelsLoadWithTheLayer() throws IOException {
         MultiLayerNetwork n = net(true, Activation.IDENTITY);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         ModelSerializer.writeModel(n, out, true);
-        MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(new java.io.ByteArrayInputStream(out.toByteArray()), true);
+        MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(out.toByteArray()), true);
         assertInstanceOf(CachingDeconvolution2D.Layer.class, back.getLayer(0));
         assertEquals(n.params(), back.params());
     }

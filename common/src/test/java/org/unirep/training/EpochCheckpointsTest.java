@@ -2,10 +2,12 @@ package org.unirep.training;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unirep.compression.CompressionConfig;
@@ -19,8 +21,8 @@ import org.unirep.testing.TestData;
 class EpochCheckpointsTest {
     static LabeledImages TRAIN, TEST;
 
-    @org.junit.jupiter.api.BeforeAll
-    static void data() throws java.io.IOException {
+    @BeforeAll
+    static void data() throws IOException {
         TRAIN = TestData.train().head(256);
         TEST = TestData.test().head(200);
     }

@@ -3,6 +3,7 @@ package org.unirep.training;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ class TrainingRunTest {
             TrainingRun run = TrainingRun.endToEnd(config(mode, 0.015, 1, 3L), classifier);
             run.beginEpoch(0);
             DataSet b = Minibatches.toDataSet(train, 0, 64);
-            List<String> trainable = new java.util.ArrayList<>(CompressionModel.ENCODER_LAYERS);
+            List<String> trainable = new ArrayList<>(CompressionModel.ENCODER_LAYERS);
             trainable.addAll(CompressionModel.DECODER_LAYERS);
             Map<String, INDArray> net0 = params(run.net(), trainable);
             INDArray critic0 = criticParams(run.critic());

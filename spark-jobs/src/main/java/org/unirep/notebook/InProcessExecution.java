@@ -2,6 +2,7 @@ package org.unirep.notebook;
 
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.util.Map;
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
@@ -40,7 +41,7 @@ final class InProcessExecution implements ExecutionControlProvider {
                     defs[i] = new ClassDefinition(findClass(classes[i].name()), classes[i].bytecodes());
                 }
                 inst.redefineClasses(defs);
-            } catch (ReflectiveOperationException | java.lang.instrument.UnmodifiableClassException | LinkageError
+            } catch (ReflectiveOperationException | UnmodifiableClassException | LinkageError
                      | UnsupportedOperationException e) {
                 // A changed shape (new fields or methods) cannot be redefined: JShell then replaces the class.
                 throw new ClassInstallException("redefine: " + e, new boolean[classes.length]);

@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -35,7 +38,7 @@ public final class JavaKernel extends BaseKernel {
     public JavaKernel() {
         // In-process: snippets run in this JVM, on the launcher's class loader (no second JVM to feed a
         // classpath), and Notebook's display calls reach this kernel directly.
-        shell = JShell.builder().executionEngine(new InProcessExecution(), java.util.Map.of()).build();
+        shell = JShell.builder().executionEngine(new InProcessExecution(), Map.of()).build();
         shell.addToClasspath(System.getProperty("java.class.path"));
     }
 
@@ -176,7 +179,7 @@ public final class JavaKernel extends BaseKernel {
         // the Jupyter server's log rather than into the cells (the kernel replaces System.out/err).
         LoggerFactory.getLogger(JavaKernel.class).info("kernel starting on {}", connectionFile);
         // The protocol library logs through java.util.logging at INFO, a line per socket and message.
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        Logger.getLogger("").setLevel(Level.WARNING);
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
         JupyterConnection connection = new JupyterConnection(props);
         JavaKernel kernel = new JavaKernel();

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -22,8 +24,8 @@ class MainTest {
 
     @Test
     void everyCommandHasHelp() {
-        java.util.Set<String> commands = Main.commandLine().getSubcommands().keySet();
-        assertTrue(commands.size() >= 8 && commands.containsAll(java.util.List.of("fetch", "ingest", "train-classifier", "sweep", "report",
+        Set<String> commands = Main.commandLine().getSubcommands().keySet();
+        assertTrue(commands.size() >= 8 && commands.containsAll(List.of("fetch", "ingest", "train-classifier", "sweep", "report",
                 "fidelity", "bench")), commands.toString());
         for (String cmd : commands) {
             if (cmd.equals("help")) continue;

@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.unirep.jobs.report.ResultsFixture;
 import org.unirep.spark.LocalSpark;
@@ -26,13 +28,16 @@ import org.unirep.spark.LocalSpark;
  * CI also executes them through Jupyter on the smoke sweep's results (notebooks/execute).
  */
 class NotebooksTest {
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark();
+
     static final Path NOTEBOOKS = Path.of("").toAbsolutePath().getParent().resolve("notebooks");
     static final List<DisplayData> shown = new ArrayList<>();
 
     @BeforeAll
     static void setUp(@TempDir Path dir) throws Exception {
         JavaKernelTest.attachAgent(dir);
-        LocalSpark.get();
+        SPARK.session();
         System.setProperty("unirep.results", ResultsFixture.write(dir));
         System.setProperty("unirep.home", NOTEBOOKS.getParent().toString());
         Notebook.displayWith(shown::add);
@@ -76,7 +81,7 @@ class NotebooksTest {
 
     @Test
     void aRootWithoutTablesIsNamed(@TempDir Path empty) {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Notebook.openResults(empty.toString()));
         assertEquals(empty.resolve("runs") + " not found: " + empty + " holds no sweep results (set UNIREP_RESULTS to a sweep's "
                 + "results root before starting the kernel, or run bin/quickstart)", e.getMessage());

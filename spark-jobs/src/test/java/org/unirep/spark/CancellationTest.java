@@ -9,14 +9,18 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A cancelled Spark job is told from a failed one by the exception Spark 3.5 really throws. */
 class CancellationTest {
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark();
+
     static final CountDownLatch started = new CountDownLatch(1);
 
     @Test
     void aCancelledJobGroupIsACancellationAndAFailedJobIsNot() throws Exception {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SPARK.session().sparkContext());
         Throwable[] caught = new Throwable[1];
         Thread job = new Thread(() -> {
             jsc.setJobGroup("cancellation-test", "a job to cancel", true);

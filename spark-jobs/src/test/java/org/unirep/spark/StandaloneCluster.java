@@ -1,7 +1,12 @@
 package org.unirep.spark;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,8 +96,8 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /** Polls the master's JSON status page until the workers are ALIVE. */
     private void awaitWorkers(int n) throws IOException, InterruptedException {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.URI status = java.net.URI.create("http://127.0.0.1:" + uiPort + "/json/");
+        HttpClient http = HttpClient.newHttpClient();
+        URI status = URI.create("http://127.0.0.1:" + uiPort + "/json/");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         String last = "";
         while (System.nanoTime() < deadline) {
@@ -100,9 +105,9 @@ public final class StandaloneCluster implements AutoCloseable {
                 if (!p.isAlive()) throw new IllegalStateException("a cluster process exited (" + p.exitValue() + "); logs in " + home);
             }
             try {
-                last = http.send(java.net.http.HttpRequest.newBuilder(status).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                last = http.send(HttpRequest.newBuilder(status).build(), HttpResponse.BodyHandlers.ofString()).body();
                 if (last.split("\"state\"\\s*:\\s*\"ALIVE\"", -1).length - 1 >= n) return;
-            } catch (java.net.ConnectException e) {
+            } catch (ConnectException e) {
                 // the master is still starting
             }
             Thread.sleep(500);

@@ -6,9 +6,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.deploy.SparkSubmitArguments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Each submit script's dry run prints the spark-submit command it would run, or fails naming what is missing. */
 class SubmitScriptsTest {
@@ -50,7 +53,7 @@ class SubmitScriptsTest {
         assertEquals(0, p.waitFor());
         assertEquals(List.of("--class", "org.unirep.cli.Main", "--master"), argv.subList(0, 3));
         String master = argv.get(3);
-        Map<String, String> confs = new java.util.LinkedHashMap<>();
+        Map<String, String> confs = new LinkedHashMap<>();
         List<String> options = new ArrayList<>();
         int i = 4;
         for (; !argv.get(i).equals(JAR); i++) {
@@ -66,7 +69,7 @@ class SubmitScriptsTest {
 
     /** Every setting of conf/spark-defaults-VARIANT.conf, as the scripts pass it. */
     static Map<String, String> projectDefaults(String variant) throws IOException {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
+        Map<String, String> m = new LinkedHashMap<>();
         for (String l : Files.readAllLines(ROOT.resolve("conf/spark-defaults-" + variant + ".conf"))) {
             if (l.isBlank() || l.strip().startsWith("#")) continue;
             String[] kv = l.strip().split("\\s+", 2);
@@ -107,7 +110,7 @@ class SubmitScriptsTest {
     }
 
     @Test
-    void theClustersOwnDefaultsSurviveAndTheProjectsSettingsWinOnlyOnTheirKeys(@org.junit.jupiter.api.io.TempDir Path confDir)
+    void theClustersOwnDefaultsSurviveAndTheProjectsSettingsWinOnlyOnTheirKeys(@TempDir Path confDir)
             throws Exception {
         Files.writeString(confDir.resolve("spark-defaults.conf"), """
                 spark.eventLog.enabled            true
@@ -120,7 +123,7 @@ class SubmitScriptsTest {
         argv.add(JAR);
         argv.addAll(s.appArgs());
         // spark-submit's own parsing, with the cluster's config folder.
-        org.apache.spark.deploy.SparkSubmitArguments parsed = new org.apache.spark.deploy.SparkSubmitArguments(
+        SparkSubmitArguments parsed = new SparkSubmitArguments(
                 scala.collection.JavaConverters.asScalaBuffer(argv).toList(),
                 scala.collection.immutable.Map$.MODULE$.<String, String>empty().$plus(new scala.Tuple2<>("SPARK_CONF_DIR", confDir.toString())));
         Map<String, String> props = scala.collection.JavaConverters.mapAsJavaMap(parsed.sparkProperties());

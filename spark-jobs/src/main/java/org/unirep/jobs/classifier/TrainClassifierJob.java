@@ -1,6 +1,7 @@
 package org.unirep.jobs.classifier;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -112,7 +113,7 @@ public final class TrainClassifierJob {
         }
         m.put("history", h);
         m.put("seconds", Math.round(seconds * 10) / 10.0);
-        m.put("created_at", java.time.Instant.now().toString());
+        m.put("created_at", Instant.now().toString());
         return m;
     }
 }

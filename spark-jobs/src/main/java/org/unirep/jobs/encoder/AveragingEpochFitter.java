@@ -3,6 +3,7 @@ package org.unirep.jobs.encoder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
@@ -166,8 +168,8 @@ final class AveragingEpochFitter implements EpochFitter {
     }
 
     /** A minibatch already read into memory, as the loaders' Source. */
-    private record BytesSource(String path, byte[] bytes) implements org.nd4j.common.loader.Source {
-        @Override public java.io.InputStream getInputStream() { return new ByteArrayInputStream(bytes); }
+    private record BytesSource(String path, byte[] bytes) implements Source {
+        @Override public InputStream getInputStream() { return new ByteArrayInputStream(bytes); }
         @Override public String getPath() { return path; }
     }
 }

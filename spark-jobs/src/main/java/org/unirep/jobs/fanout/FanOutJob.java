@@ -2,6 +2,7 @@ package org.unirep.jobs.fanout;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,7 @@ import org.unirep.jobs.results.ResultsReader;
 import org.unirep.jobs.results.ResultsWriter;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
+import org.unirep.jobs.results.SweepProgress;
 import org.unirep.spark.Cancellation;
 import org.unirep.spark.TaskDevice;
 import org.unirep.spark.TaskSlots;
@@ -135,7 +137,7 @@ public final class FanOutJob {
             try {
                 return new ModelStore(in.files()).loadMultiLayer(d);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }).clone(); // one copy per task: concurrent tasks share the executor
         RunRecord r = PointTrainer.train(t.point(), in.sweepId(), t.attempt(), in.files(), in.layout(), in.train().value(),

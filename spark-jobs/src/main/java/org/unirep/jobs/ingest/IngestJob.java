@@ -3,6 +3,7 @@ package org.unirep.jobs.ingest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -275,7 +276,7 @@ public final class IngestJob {
         // One identity for "the data this model saw": recorded in every model's metadata.
         m.put("dataset_checksum", DatasetChecksum.of(r.split(Split.TRAIN).sourceSha256(), r.split(Split.TEST).sourceSha256()));
         m.put("seconds", Math.round(r.seconds() * 10) / 10.0);
-        m.put("created_at", java.time.Instant.now().toString());
+        m.put("created_at", Instant.now().toString());
         return m;
     }
 }

@@ -3,6 +3,7 @@ package org.unirep.jobs.ingest;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
@@ -10,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.unirep.data.DatasetName;
 import org.unirep.data.LabeledImages;
+import org.unirep.data.Minibatches;
 import org.unirep.data.Split;
 import org.unirep.io.HadoopFiles;
 import org.unirep.io.Json;
@@ -76,8 +78,8 @@ public final class IngestedData {
      */
     public LabeledImages trainingSubset(LabeledImages train, int n) {
         if (n <= 0 || n >= train.count()) return train;
-        int[] order = org.unirep.data.Minibatches.permutation(train.count(), manifest.getLong("seed"));
-        return train.select(java.util.Arrays.copyOf(order, n));
+        int[] order = Minibatches.permutation(train.count(), manifest.getLong("seed"));
+        return train.select(Arrays.copyOf(order, n));
     }
 
     /** Minibatch files holding at least the first {@code n} training items (0 = all). */

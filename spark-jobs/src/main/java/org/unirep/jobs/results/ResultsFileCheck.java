@@ -2,8 +2,11 @@ package org.unirep.jobs.results;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -39,7 +42,7 @@ public final class ResultsFileCheck {
     private static String parquet(HadoopFiles files, String path, MessageType expected, boolean oneRow) {
         Path p = new Path(path);
         String name = p.getName();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("run-(.+)-a([0-9]+)\\.parquet").matcher(name);
+        Matcher m = Pattern.compile("run-(.+)-a([0-9]+)\\.parquet").matcher(name);
         if (!m.matches()) return "not named run-RUNID-aN.parquet";
         String runId = m.group(1);
         int attempt = Integer.parseInt(m.group(2));
@@ -82,7 +85,7 @@ public final class ResultsFileCheck {
             Set<String> entries = new HashSet<>();
             try (InputStream in = files.open(HadoopFiles.join(dir, ModelStore.MODEL_FILE)); ZipInputStream zip = new ZipInputStream(in)) {
                 for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                    zip.transferTo(java.io.OutputStream.nullOutputStream()); // a CRC mismatch throws here
+                    zip.transferTo(OutputStream.nullOutputStream()); // a CRC mismatch throws here
                     entries.add(e.getName());
                 }
             }

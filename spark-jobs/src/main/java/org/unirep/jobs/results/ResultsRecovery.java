@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,7 +127,7 @@ public final class ResultsRecovery {
             log.warn("results: {} is damaged ({}); moved to {} and its point will be trained again", runsFile, why, dir);
             files.rename(runsFile, HadoopFiles.join(dir, ResultsLayout.RUNS + "/" + name));
             if (metricsFile != null) files.rename(metricsFile, HadoopFiles.join(dir, ResultsLayout.METRICS + "/" + name));
-            if (modelDir != null) files.rename(modelDir, HadoopFiles.join(dir, "models/" + new org.apache.hadoop.fs.Path(modelDir).getName()));
+            if (modelDir != null) files.rename(modelDir, HadoopFiles.join(dir, "models/" + new Path(modelDir).getName()));
             reasons.add(name + ": " + why);
             count++;
             CrashPoint.reach(CrashPoint.RECOVERY_STEP);

@@ -1,6 +1,7 @@
 package org.unirep.jobs.results;
 
 import com.typesafe.config.Config;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -109,7 +110,7 @@ public final class SweepLease implements AutoCloseable {
             long age;
             try {
                 age = System.currentTimeMillis() - files.status(path).getModificationTime();
-            } catch (java.io.FileNotFoundException e) {
+            } catch (FileNotFoundException e) {
                 continue; // released between our create and our look
             }
             State s = state(h, age, me.host());

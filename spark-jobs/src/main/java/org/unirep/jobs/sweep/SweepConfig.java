@@ -11,6 +11,7 @@ import java.io.File;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -137,7 +138,7 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
         Optimizer opt = new Optimizer(r.positive("optimizer.learning-rate"), r.positive("optimizer.critic-learning-rate"),
                 r.unitInterval("optimizer.beta1"), r.unitInterval("optimizer.beta2"), r.positive("optimizer.soft-to-hard-sigma"));
 
-        Map<Mode, Grid> grids = new java.util.EnumMap<>(Mode.class);
+        Map<Mode, Grid> grids = new EnumMap<>(Mode.class);
         for (Mode m : modes) grids.put(m, new Grid(r.lambda(m.id() + ".encoder-lambda"),
                 r.lambdas(m.id() + ".universal-lambdas"), r.lambdas(m.id() + ".end-to-end-lambdas")));
 

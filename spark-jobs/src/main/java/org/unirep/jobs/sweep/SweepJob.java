@@ -18,7 +18,7 @@ import org.unirep.io.ModelStore;
 import org.unirep.io.Sha256;
 import org.unirep.jobs.encoder.SharedEncoderJob;
 import org.unirep.jobs.fanout.FanOutJob;
-import org.unirep.jobs.fanout.SweepProgress;
+import org.unirep.jobs.results.SweepProgress;
 import org.unirep.jobs.ingest.IngestedData;
 import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;

@@ -9,6 +9,7 @@ import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.unirep.classifier.ClassifierConfig;
 import org.unirep.classifier.ClassifierEvaluator;
@@ -23,14 +24,17 @@ import org.unirep.spark.LocalSpark;
 import org.unirep.testing.TestData;
 
 class TrainClassifierJobTest {
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark();
+
 
     @Test
     void parameterAveragingWithTwoWorkersTrainsAndSavesWithMetadata(@TempDir Path dir) throws IOException {
         String ingest = dir.resolve("ingest").toString(), model = dir.resolve("classifier").toString();
-        IngestJob.entryPoint(LocalSpark.get(), new IngestOptions(DatasetName.MNIST, TestData.mnistDir().toString(), ingest,
+        IngestJob.entryPoint(SPARK.session(), new IngestOptions(DatasetName.MNIST, TestData.mnistDir().toString(), ingest,
                 4, 42L, List.of(50), 4000, 1000));
         TrainClassifierOptions o = new TrainClassifierOptions(ingest, model, new ClassifierConfig(3, 50, 0.05, 0.9, 3L), 2, 4);
-        TrainClassifierJob.Result r = TrainClassifierJob.entryPoint(LocalSpark.get(), o);
+        TrainClassifierJob.Result r = TrainClassifierJob.entryPoint(SPARK.session(), o);
 
         assertEquals(3, r.history().size());
         assertTrue(r.test().accuracy() > 0.85, "accuracy after averaging " + r.test().accuracy());

@@ -12,7 +12,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.common.loader.LocalFileSourceFactory;
 import org.nd4j.linalg.dataset.DataSet;
 import org.unirep.data.CompactDataSetLoader;
 import org.unirep.data.DatasetName;
@@ -25,6 +27,9 @@ import org.unirep.spark.LocalSpark;
 import org.unirep.testing.TestData;
 
 class IngestJobTest {
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark();
+
 
     static IngestOptions options(Path out, int shards) {
         return new IngestOptions(DatasetName.MNIST, TestData.mnistDir().toString(), out.toString(), shards, 42L,
@@ -33,7 +38,7 @@ class IngestJobTest {
 
     @Test
     void roundTripKeepsCountsLabelsAndPixels(@TempDir Path out) throws IOException {
-        SparkSession spark = LocalSpark.get();
+        SparkSession spark = SPARK.session();
         IngestJob.Report r = IngestJob.entryPoint(spark, options(out, 3));
         LabeledImages train = TestData.train().head(1000), test = TestData.test().head(300);
 
@@ -64,7 +69,7 @@ class IngestJobTest {
         long items = 0, byteSum = 0;
         CompactDataSetLoader loader = new CompactDataSetLoader();
         for (String p : b64) {
-            DataSet ds = loader.load(new org.nd4j.common.loader.LocalFileSourceFactory().getSource(p.replace("file:", "")));
+            DataSet ds = loader.load(new LocalFileSourceFactory().getSource(p.replace("file:", "")));
             assertEquals(784, ds.getFeatures().size(1));
             assertEquals(10, ds.getLabels().size(1));
             items += ds.numExamples();
@@ -85,7 +90,7 @@ class IngestJobTest {
 
     @Test
     void rerunGivesTheSameContent(@TempDir Path out) throws IOException {
-        SparkSession spark = LocalSpark.get();
+        SparkSession spark = SPARK.session();
         IngestJob.Report first = IngestJob.entryPoint(spark, options(out, 2));
         byte[] firstBatch = Files.readAllBytes(Path.of(firstPath(out)));
         IngestJob.Report second = IngestJob.entryPoint(spark, options(out, 2));
@@ -101,7 +106,7 @@ class IngestJobTest {
         }
         Path fresh = tmp.resolve("fresh"), earlier = tmp.resolve("earlier");
         IngestOptions good = new IngestOptions(DatasetName.MNIST, src.toString(), earlier.toString(), 2, 1L, List.of(64), 500, 100);
-        IngestJob.entryPoint(LocalSpark.get(), good);
+        IngestJob.entryPoint(SPARK.session(), good);
         String manifestBefore = Files.readString(earlier.resolve(IngestLayout.MANIFEST));
         List<String> before = tree(earlier);
 
@@ -109,7 +114,7 @@ class IngestJobTest {
         Files.write(src.resolve("t10k-labels-idx1-ubyte.gz"), Arrays.copyOf(labels, labels.length / 2));
         for (Path out : List.of(fresh, earlier)) {
             IngestOptions o = new IngestOptions(DatasetName.MNIST, src.toString(), out.toString(), 2, 7L, List.of(64, 100), 500, 100);
-            IdxFormatException e = assertThrows(IdxFormatException.class, () -> IngestJob.entryPoint(LocalSpark.get(), o));
+            IdxFormatException e = assertThrows(IdxFormatException.class, () -> IngestJob.entryPoint(SPARK.session(), o));
             assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte.gz"), e.getMessage());
         }
         assertFalse(Files.exists(fresh), "nothing written for a failed first ingest");
@@ -122,7 +127,7 @@ class IngestJobTest {
         assertTrue(missing.getMessage().contains("run `unirep ingest"), missing.getMessage());
 
         Files.write(src.resolve("t10k-labels-idx1-ubyte.gz"), labels);
-        IngestJob.Report r = IngestJob.entryPoint(LocalSpark.get(),
+        IngestJob.Report r = IngestJob.entryPoint(SPARK.session(),
                 new IngestOptions(DatasetName.MNIST, src.toString(), earlier.toString(), 2, 7L, List.of(64, 100), 500, 100));
         assertEquals(100, r.split(Split.TEST).count());
         assertEquals(6, IngestedData.open(HadoopFiles.local(), earlier.toString()).minibatchPaths(Split.TRAIN, 100).size(),
@@ -132,7 +137,7 @@ class IngestJobTest {
     @Test
     void anOutputFolderHoldingOtherFilesIsRefusedNotDeleted(@TempDir Path out) throws IOException {
         Files.writeString(out.resolve("notes.txt"), "mine");
-        IOException e = assertThrows(IOException.class, () -> IngestJob.entryPoint(LocalSpark.get(), options(out, 2)));
+        IOException e = assertThrows(IOException.class, () -> IngestJob.entryPoint(SPARK.session(), options(out, 2)));
         assertTrue(e.getMessage().contains("notes.txt") && e.getMessage().contains(out.toString()), e.getMessage());
         assertEquals("mine", Files.readString(out.resolve("notes.txt")));
     }

@@ -2,6 +2,7 @@ package org.unirep.jobs.plan;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.unirep.compression.Mode;
 
@@ -32,7 +33,7 @@ class GridPointTest {
     void faultInjectionNamesPointsByKindModeAndLambda() {
         GridPoint universal = point("1111222233334444", 0.001), e2e = point(null, 0.015);
         GridPoint encoder = TestPoints.encoder(Mode.RDC, 0.015, 1);
-        FaultInjection f = new FaultInjection(java.util.List.of("universal:rdc:0.001", "encoder:rdc:0.015"));
+        FaultInjection f = new FaultInjection(List.of("universal:rdc:0.001", "encoder:rdc:0.015"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.failIfInjected(universal));
         assertTrue(e.getMessage().contains("universal:rdc:0.001"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> f.failIfInjected(encoder));

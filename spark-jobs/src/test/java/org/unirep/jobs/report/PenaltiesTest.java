@@ -2,12 +2,12 @@ package org.unirep.jobs.report;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.unirep.spark.LocalSpark;
 
 /**
@@ -15,12 +15,8 @@ import org.unirep.spark.LocalSpark;
  * level inside its range only, linear between points; the same-lambda penalty; the encoder gap.
  */
 class PenaltiesTest {
-    static SparkSession spark;
-
-    @BeforeAll
-    static void session() {
-        spark = LocalSpark.get().newSession();
-    }
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark();
 
     /** A curves row of sweep s, mnist, 4.75 bits, rdc (CE = level), one seed. */
     static String point(String kind, double lambda, double ce, double mse) {
@@ -34,12 +30,12 @@ class PenaltiesTest {
 
     /** The penalties of {@code universal} points against the given curves rows, ordered by lambda. */
     static List<Row> penalties(List<String> curve, String... universal) {
-        List<String> rows = new java.util.ArrayList<>(curve);
+        List<String> rows = new ArrayList<>(curve);
         rows.addAll(List.of(universal));
-        spark.sql("SELECT * FROM VALUES " + String.join(", ", rows) + " AS curves(sweep_id, dataset, rate_bits, mode, kind, lambda, "
+        SPARK.session().sql("SELECT * FROM VALUES " + String.join(", ", rows) + " AS curves(sweep_id, dataset, rate_bits, mode, kind, lambda, "
                 + "encoder_lambda, seeds, mse, mse_std, ce, ce_std, accuracy, accuracy_std, w1, w1_std)").createOrReplaceTempView("curves");
-        SqlViews.create(spark, SqlViews.PENALTIES);
-        return spark.sql("SELECT * FROM penalties ORDER BY lambda").collectAsList();
+        SqlViews.create(SPARK.session(), SqlViews.PENALTIES);
+        return SPARK.session().sql("SELECT * FROM penalties ORDER BY lambda").collectAsList();
     }
 
     static double at(Row r, String column) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,7 @@ class ResultsRecoveryTest {
         truncate(runs.resolve(file("a1")), 100);                                        // truncated runs file
         truncate(Path.of(layout.model(id("b2")), "model.zip"), 3000);                                 // truncated model of an ok run
         Files.copy(metrics.resolve(file("e5")), runs.resolve(file("e5")),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);                                  // wrong schema
+                StandardCopyOption.REPLACE_EXISTING);                                  // wrong schema
         Files.delete(runs.resolve("." + file("e5") + ".crc")); // else Hadoop's checksum sidecar reports it first
         Files.writeString(metrics.resolve(file("d4")), "not parquet");                    // damaged metrics file
         truncate(runs.resolve(file("f6")), 0);                                           // empty runs file

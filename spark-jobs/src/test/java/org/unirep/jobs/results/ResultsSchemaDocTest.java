@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -60,7 +61,7 @@ class ResultsSchemaDocTest {
         Map<String, String> actual = new LinkedHashMap<>();
         actual.put("sweep_id", "string"); // the partition column
         for (Type t : ResultsWriter.RUNS_SCHEMA.getFields()) actual.put(t.getName(), docType(t));
-        assertEquals(new java.util.TreeMap<>(actual), new java.util.TreeMap<>(documented), "README's runs table vs ResultsWriter.RUNS_SCHEMA");
+        assertEquals(new TreeMap<>(actual), new TreeMap<>(documented), "README's runs table vs ResultsWriter.RUNS_SCHEMA");
     }
 
     @Test

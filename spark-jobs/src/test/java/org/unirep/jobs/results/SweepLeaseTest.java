@@ -2,6 +2,7 @@ package org.unirep.jobs.results;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -99,7 +100,7 @@ class SweepLeaseTest {
     void anUnwritableResultsRootIsReportedBeforeAnything(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         ResultsLayout layout = new ResultsLayout(file.resolve("results").toString());
-        java.io.IOException e = assertThrows(java.io.IOException.class, () -> ResultsRootCheck.writable(files, layout));
+        IOException e = assertThrows(IOException.class, () -> ResultsRootCheck.writable(files, layout));
         assertTrue(e.getMessage().contains("results root " + layout.root() + " is not writable"), e.getMessage());
     }
 

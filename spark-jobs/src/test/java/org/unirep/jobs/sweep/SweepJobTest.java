@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +18,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.unirep.classifier.ClassifierConfig;
 import org.unirep.data.DatasetName;
 import org.unirep.jobs.classifier.TrainClassifierJob;
@@ -37,6 +44,9 @@ import org.unirep.testing.TestData;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SweepJobTest {
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark();
+
     static final int POINTS = 7; // rdc: encoder + 2 universal + 2 end-to-end; rdp: encoder + 1 universal
 
     Path dir;
@@ -47,16 +57,16 @@ class SweepJobTest {
         dir = Files.createTempDirectory("sweep-test");
         ingest = dir.resolve("ingest").toString();
         classifier = dir.resolve("classifier").toString();
-        IngestJob.entryPoint(LocalSpark.get(), new IngestOptions(DatasetName.MNIST, TestData.mnistDir().toString(), ingest, 2, 42L,
+        IngestJob.entryPoint(SPARK.session(), new IngestOptions(DatasetName.MNIST, TestData.mnistDir().toString(), ingest, 2, 42L,
                 List.of(50, 64), 2000, 400));
-        TrainClassifierJob.entryPoint(LocalSpark.get(), new TrainClassifierOptions(ingest, classifier,
+        TrainClassifierJob.entryPoint(SPARK.session(), new TrainClassifierOptions(ingest, classifier,
                 new ClassifierConfig(2, 50, 0.05, 0.9, 3L), 2, 4));
     }
 
     @AfterAll
     void cleanup() throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         }
     }
 
@@ -83,24 +93,24 @@ class SweepJobTest {
     }
 
     SweepJob.Result sweep(String results, String failPoints) throws IOException {
-        return SweepJob.entryPoint(LocalSpark.get(), SweepConfig.parse(config(results, failPoints), List.of(), "test.conf"));
+        return SweepJob.entryPoint(SPARK.session(), SweepConfig.parse(config(results, failPoints), List.of(), "test.conf"));
     }
 
     static Dataset<Row> table(String results, String table) {
-        return table(results, table, "test");
+        return table(SPARK.session(), results, table, "test");
     }
 
-    static Dataset<Row> table(String results, String table, String sweepId) {
-        return LocalSpark.get().read().parquet(results + "/" + table).filter("sweep_id = '" + sweepId + "'");
+    static Dataset<Row> table(SparkSession spark, String results, String table, String sweepId) {
+        return spark.read().parquet(results + "/" + table).filter("sweep_id = '" + sweepId + "'");
     }
 
     static Map<String, double[]> okRows(String results) {
-        return okRows(results, "test");
+        return okRows(SPARK.session(), results, "test");
     }
 
     /** ok rows by run id: (mse, ce, accuracy, w1) */
-    static Map<String, double[]> okRows(String results, String sweepId) {
-        return okRows(table(results, "runs", sweepId).collectAsList());
+    static Map<String, double[]> okRows(SparkSession spark, String results, String sweepId) {
+        return okRows(table(spark, results, "runs", sweepId).collectAsList());
     }
 
     static Map<String, double[]> okRows(List<Row> runs) {
@@ -125,7 +135,7 @@ class SweepJobTest {
                 if (!same) diffs.add(id + " " + List.of("mse", "ce", "accuracy", "w1").get(i) + ": " + e[i] + " vs " + a[i]);
             }
         });
-        assertTrue(diffs.isEmpty(), "metrics differ beyond " + java.util.Arrays.toString(tol) + ": " + diffs);
+        assertTrue(diffs.isEmpty(), "metrics differ beyond " + Arrays.toString(tol) + ": " + diffs);
     }
 
     String resultsA() { return dir.resolve("results-a").toString(); }
@@ -190,8 +200,8 @@ class SweepJobTest {
             assertFalse(x.isNullAt(x.fieldIndex("w1")), "every run trains a critic and reports W1");
             assertTrue((double) x.getAs("ce") > 0, "CE of the classifier on x^");
             if (x.getAs("kind").equals("universal")) assertEquals(encoders.get(x.getAs("mode")), x.getAs("encoder_run_id"));
-            assertTrue(new File(java.net.URI.create((String) x.getAs("model_path"))).toPath().resolve("metadata.json").toFile().isFile());
-            assertTrue((long) ((java.sql.Timestamp) x.getAs("end_time")).getTime() >= ((java.sql.Timestamp) x.getAs("start_time")).getTime());
+            assertTrue(new File(URI.create((String) x.getAs("model_path"))).toPath().resolve("metadata.json").toFile().isFile());
+            assertTrue((long) ((Timestamp) x.getAs("end_time")).getTime() >= ((Timestamp) x.getAs("start_time")).getTime());
         }
         // One metrics row per epoch of each ok run, same numbers as the summary (1 epoch).
         assertEquals(POINTS - 1, s.metrics().size());
@@ -231,13 +241,13 @@ class SweepJobTest {
         // Kill it once the encoders and one fan-out point are committed.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (t.isAlive() && count(runsDir) < 3 && System.nanoTime() < deadline) Thread.sleep(100);
-        LocalSpark.get().sparkContext().cancelAllJobs();
+        SPARK.session().sparkContext().cancelAllJobs();
         t.join(TimeUnit.MINUTES.toMillis(5));
         assertFalse(t.isAlive());
         int committed = count(runsDir);
         assertTrue(committed >= 3 && committed < POINTS, "interrupted midway: " + committed + " rows, error " + error.get());
         assertNotNull(error.get(), "a cancelled sweep reports it");
-        while (LocalSpark.get().sparkContext().statusTracker().getActiveJobIds().length > 0) Thread.sleep(100);
+        while (SPARK.session().sparkContext().statusTracker().getActiveJobIds().length > 0) Thread.sleep(100);
         Thread.sleep(2000); // tasks still finishing after the kill would only replace their own attempt's files
 
         // What a kill between the two renames, or mid-write, leaves behind.
@@ -272,9 +282,9 @@ class SweepJobTest {
         assertEquals(POINTS, table(results, "runs").count());
         // Fan-out tasks ran in the workers' executors, one core each; stage 1 on both workers.
         assertEquals(List.of("cpu:1 thread"), table(results, "runs").filter("stage = 'fanout'").select("device").distinct().as(
-                org.apache.spark.sql.Encoders.STRING()).collectAsList());
+                Encoders.STRING()).collectAsList());
         assertEquals(List.of("spark:2 workers"), table(results, "runs").filter("stage = 'encoder'").select("device").distinct().as(
-                org.apache.spark.sql.Encoders.STRING()).collectAsList());
+                Encoders.STRING()).collectAsList());
         // Other JVMs, other ND4J thread pools: float noise, amplified by lr 1e-2 on models 2 generator steps old.
         assertSameRows(reference(), okRows(results), 1e-2, 0.1, 0.0101, 1.5e-2);
     }

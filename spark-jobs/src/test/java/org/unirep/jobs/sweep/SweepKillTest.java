@@ -13,13 +13,17 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.unirep.classifier.ClassifierConfig;
 import org.unirep.data.DatasetName;
 import org.unirep.io.CrashPoint;
+import org.unirep.io.Json;
 import org.unirep.jobs.classifier.TrainClassifierJob;
 import org.unirep.jobs.classifier.TrainClassifierOptions;
 import org.unirep.jobs.ingest.IngestJob;
@@ -35,6 +39,9 @@ import org.unirep.testing.TestData;
  * same metrics, no duplicate, no orphan. Each submission is its own JVM.
  */
 class SweepKillTest {
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark();
+
     static final int POINTS = 6; // rdc: encoder + 2 universal + 1 end-to-end; rdp: encoder + 1 universal
     static final long SEED = 15;
 
@@ -81,9 +88,9 @@ class SweepKillTest {
 
     @Test
     void killedDamagedAndConcurrentSubmissionsEndWithTheTablesOfAnUninterruptedRun() throws Exception {
-        IngestJob.entryPoint(LocalSpark.get(), new IngestOptions(DatasetName.MNIST, TestData.mnistDir().toString(),
+        IngestJob.entryPoint(SPARK.session(), new IngestOptions(DatasetName.MNIST, TestData.mnistDir().toString(),
                 dir.resolve("ingest").toString(), 2, 42L, List.of(64), 512, 200));
-        TrainClassifierJob.entryPoint(LocalSpark.get(), new TrainClassifierOptions(dir.resolve("ingest").toString(),
+        TrainClassifierJob.entryPoint(SPARK.session(), new TrainClassifierOptions(dir.resolve("ingest").toString(),
                 dir.resolve("classifier").toString(), new ClassifierConfig(1, 64, 0.05, 0.9, 3L), 2, 4));
 
         String reference = dir.resolve("reference").toString(), results = dir.resolve("results").toString();
@@ -149,11 +156,11 @@ class SweepKillTest {
 
     @Test
     void pointsKilledMidTrainingResumeAtTheirEpochWithTheNumbersOfAnUninterruptedRun() throws Exception {
-        IngestJob.entryPoint(LocalSpark.get(), new IngestOptions(DatasetName.MNIST, TestData.mnistDir().toString(),
+        IngestJob.entryPoint(SPARK.session(), new IngestOptions(DatasetName.MNIST, TestData.mnistDir().toString(),
                 dir.resolve("ingest").toString(), 2, 42L, List.of(64), 256, 100));
         String reference = dir.resolve("reference").toString(), results = dir.resolve("results").toString();
         // RDP without a classifier: a 3-epoch stage-1 encoder and a 3-epoch universal decoder on it.
-        java.util.function.Function<String, String> conf = r -> """
+        Function<String, String> conf = r -> """
                 sweep {
                   id = kill
                   ingest = "%s"
@@ -193,7 +200,7 @@ class SweepKillTest {
         try (Stream<Path> s = Files.walk(Path.of(results, "models"))) {
             List<Integer> out = new ArrayList<>();
             for (Path p : s.filter(p -> p.getFileName().toString().equals("latest.json")).toList()) {
-                out.add(org.unirep.io.Json.parse(Files.readString(p), p.toString()).getInt("epochs_done"));
+                out.add(Json.parse(Files.readString(p), p.toString()).getInt("epochs_done"));
             }
             return out;
         }
@@ -247,12 +254,12 @@ class SweepKillTest {
         return parquetFiles(dir).stream().map(p -> p.getFileName().toString()).toList();
     }
 
-    static org.apache.spark.sql.Dataset<Row> table(String results, String table) {
-        return SweepJobTest.table(results, table, "kill");
+    static Dataset<Row> table(String results, String table) {
+        return SweepJobTest.table(SPARK.session(), results, table, "kill");
     }
 
     static Map<String, double[]> okRows(String results) {
-        return SweepJobTest.okRows(results, "kill");
+        return SweepJobTest.okRows(SPARK.session(), results, "kill");
     }
 
     static String tail(Path log) {

@@ -1,12 +1,11 @@
-package org.unirep.jobs.fanout;
+package org.unirep.jobs.results;
 
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.unirep.jobs.results.RunRecord;
 import org.unirep.training.RunStatus;
 
-/** The driver's progress line: points done / total, failures, and the time left at the pace so far. */
+/** The driver's progress line for both stages of a sweep: points done / total, failures, and the time left at the pace so far. */
 public final class SweepProgress {
     private static final Logger log = LoggerFactory.getLogger(SweepProgress.class);
 
