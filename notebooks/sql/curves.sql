@@ -14,7 +14,8 @@ SELECT sweep_id, dataset, rate_bits, mode,
        avg(accuracy)                       AS accuracy,
        coalesce(stddev_pop(accuracy), 0D)  AS accuracy_std,
        avg(w1)                             AS w1,
-       coalesce(stddev_pop(w1), 0D)        AS w1_std
+       coalesce(stddev_pop(w1), 0D)        AS w1_std,
+       min_by(model_path, seed)            AS model_path   -- the lowest seed's model: the report's reconstructions
 FROM runs
 WHERE status = 'ok'
 GROUP BY sweep_id, dataset, rate_bits, mode, CASE WHEN stage = 'encoder' THEN 'shared_encoder' ELSE kind END, lambda

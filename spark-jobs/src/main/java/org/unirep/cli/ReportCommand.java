@@ -23,9 +23,13 @@ public class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (any Hadoop path).")
     String out;
 
+    @Option(names = "--images", paramLabel = "DIR", description = {"IDX files of the runs' dataset (as unirep fetch writes them):",
+            "the page then shows each model's reconstructions of the first test digits."})
+    String images;
+
     @Override
     public Integer call() throws Exception {
-        ReportJob.Result r = ReportJob.entryPoint(spark.session("report"), results, sweeps, out);
+        ReportJob.Result r = ReportJob.entryPoint(spark.session("report"), results, sweeps, out, images);
         System.out.printf("report: %d curve points, %d universal penalties; %s%n", r.curves().size(), r.penalties().size(), r.html());
         return 0;
     }

@@ -10,10 +10,11 @@ import org.apache.spark.sql.Row;
  * the ok runs of one (sweep, dataset, rate, mode, kind, lambda), averaged over seeds (each run's
  * metrics are already the mean of its last min(3, epochs) test epochs). *_std are the standard
  * deviations over seeds (0 for one seed). Units as in the runs table; NaN where not measured.
+ * {@code modelPath}: the saved model of the point's lowest seed (null if none).
  */
 public record CurvePoint(String sweepId, String dataset, double rateBits, String mode, String kind, double lambda,
                          double encoderLambda, int seeds, double mse, double mseStd, double ce, double ceStd,
-                         double accuracy, double accuracyStd, double w1, double w1Std) implements Serializable {
+                         double accuracy, double accuracyStd, double w1, double w1Std, String modelPath) implements Serializable {
 
     public static final String END_TO_END = "end_to_end", UNIVERSAL = "universal", SHARED_ENCODER = "shared_encoder";
 
@@ -26,7 +27,7 @@ public record CurvePoint(String sweepId, String dataset, double rateBits, String
     public static CurvePoint of(Row r) {
         return new CurvePoint(r.getAs("sweep_id"), r.getAs("dataset"), num(r, "rate_bits"), r.getAs("mode"), r.getAs("kind"),
                 num(r, "lambda"), num(r, "encoder_lambda"), r.<Integer>getAs("seeds"), num(r, "mse"), num(r, "mse_std"), num(r, "ce"),
-                num(r, "ce_std"), num(r, "accuracy"), num(r, "accuracy_std"), num(r, "w1"), num(r, "w1_std"));
+                num(r, "ce_std"), num(r, "accuracy"), num(r, "accuracy_std"), num(r, "w1"), num(r, "w1_std"), r.getAs("model_path"));
     }
 
     /** Every row of a curves table or view. */

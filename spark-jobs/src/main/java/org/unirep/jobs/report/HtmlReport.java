@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
+import org.unirep.data.LabeledImages;
 import org.unirep.io.HadoopFiles;
 
 /**
@@ -22,7 +24,9 @@ import org.unirep.io.HadoopFiles;
 final class HtmlReport {
     private HtmlReport() {}
 
-    static String write(HadoopFiles files, String out, List<CurvePoint> points, List<Penalty> penalties) throws IOException {
+    /** {@code test}: digits to show each model's reconstructions of (null: none). */
+    static String write(HadoopFiles files, String out, List<CurvePoint> points, List<Penalty> penalties, LabeledImages test)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
         Map<String, List<CurvePoint>> panels = new LinkedHashMap<>();
         for (CurvePoint p : points) panels.computeIfAbsent(p.sweepId() + " / " + p.dataset() + " / " + p.mode(), k -> new ArrayList<>()).add(p);
@@ -45,6 +49,12 @@ final class HtmlReport {
             html.append(figure(files, out, "fig" + (++fig), Figures.tradeoff("Distortion vs " + (rdp ? "perception" : "classification")
                     + ": " + panel.getKey(), ps)));
             if (!rdp) html.append(figure(files, out, "fig" + (++fig), Figures.accuracy("Accuracy vs distortion: " + panel.getKey(), ps)));
+            if (test != null) {
+                List<CurvePoint> models = ps.stream().sorted(Comparator.comparingDouble(CurvePoint::rateBits)
+                        .thenComparing(p -> KINDS.indexOf(p.kind())).thenComparingDouble(CurvePoint::lambda)).toList();
+                html.append(image(files, out, "recon" + (++fig), "Reconstructions of the first test digits: " + panel.getKey(),
+                        Reconstructions.grid(files, test, models)));
+            }
             html.append(curveTable(ps));
         }
         html.append("<h2>Penalties of universal decoders</h2>\n<p>penalty at level: universal MSE minus the end-to-end curve's MSE at the "
@@ -98,6 +108,14 @@ final class HtmlReport {
         StringBuilder r = new StringBuilder("<tr>");
         for (String c : cells) r.append("<td>").append(c).append("</td>");
         return r.append("</tr>\n").toString();
+    }
+
+    private static final List<String> KINDS = List.of(CurvePoint.END_TO_END, CurvePoint.UNIVERSAL, CurvePoint.SHARED_ENCODER);
+
+    /** Writes figures/NAME.png; returns an img tag with it inlined. */
+    private static String image(HadoopFiles files, String out, String name, String title, byte[] png) throws IOException {
+        files.writeAtomically(HadoopFiles.join(out, "figures/" + name + ".png"), png);
+        return "<p><img alt=\"" + esc(title) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\"></p>\n";
     }
 
     /** Writes figures/NAME.png and .svg; returns an img tag with the PNG inlined. */

@@ -11,6 +11,9 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.unirep.data.IdxDataset;
+import org.unirep.data.LabeledImages;
+import org.unirep.data.Split;
 import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.ResultsReader;
@@ -29,6 +32,15 @@ public final class ReportJob {
     public record Result(List<CurvePoint> curves, List<Penalty> penalties, String html) {}
 
     public static Result entryPoint(SparkSession spark, List<String> resultsRoots, List<String> sweeps, String out) throws IOException {
+        return entryPoint(spark, resultsRoots, sweeps, out, null);
+    }
+
+    /**
+     * As above; with {@code images} (the IDX files of the runs' dataset, as {@code unirep fetch} writes
+     * them) the page also shows each model's reconstructions of the first test digits.
+     */
+    public static Result entryPoint(SparkSession spark, List<String> resultsRoots, List<String> sweeps, String out, String images)
+            throws IOException {
         HadoopFiles files = HadoopFiles.of(JavaSparkContext.fromSparkContext(spark.sparkContext()).hadoopConfiguration());
         // A session of its own (same SparkContext): its views must not replace those of a notebook that calls the report.
         SparkSession views = spark.newSession();
@@ -60,7 +72,8 @@ public final class ReportJob {
         spark.sparkContext().setJobDescription("report: write tables");
         curves.write().mode(SaveMode.Overwrite).parquet(HadoopFiles.join(out, "curves"));
         penalties.write().mode(SaveMode.Overwrite).parquet(HadoopFiles.join(out, "penalties"));
-        String html = HtmlReport.write(files, out, points, pens);
+        LabeledImages test = images == null ? null : IdxDataset.load(files, images, Split.TEST).head(Reconstructions.DIGITS);
+        String html = HtmlReport.write(files, out, points, pens, test);
         views.catalog().uncacheTable("penalties");
         views.catalog().uncacheTable("curves");
         log.info("report: {} curve points, {} penalties -> {}", points.size(), pens.size(), html);

@@ -2,6 +2,7 @@ package org.unirep.jobs.sweep;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -12,11 +13,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -32,6 +36,9 @@ import org.unirep.jobs.classifier.TrainClassifierJob;
 import org.unirep.jobs.classifier.TrainClassifierOptions;
 import org.unirep.jobs.ingest.IngestJob;
 import org.unirep.jobs.ingest.IngestOptions;
+import org.unirep.jobs.report.CurvePoint;
+import org.unirep.jobs.report.Reconstructions;
+import org.unirep.jobs.report.ReportJob;
 import org.unirep.spark.LocalSpark;
 import org.unirep.spark.StandaloneCluster;
 import org.unirep.testing.TestData;
@@ -168,6 +175,29 @@ class SweepJobTest {
     /** The complete sweep's ok rows: the reference the other submissions must reproduce. */
     Map<String, double[]> reference() throws IOException {
         return okRows(rerun().runs());
+    }
+
+    /** The report over the complete sweep, with each model's reconstructions of the first test digits. */
+    @Test
+    void theReportShowsEveryModelsReconstructionsOfTestDigits() throws IOException {
+        rerun();
+        String out = dir.resolve("report").toString();
+        ReportJob.Result r = ReportJob.entryPoint(SPARK.session(), List.of(resultsA()), List.of(), out, TestData.mnistDir().toString());
+        for (String mode : List.of("rdc", "rdp")) {
+            List<CurvePoint> models = r.curves().stream().filter(p -> p.mode().equals(mode)).toList();
+            assertTrue(models.stream().allMatch(p -> p.modelPath() != null), "every ok point names its model");
+            int figure = mode.equals("rdc") ? 3 : 5; // rdc: trade-off, accuracy, reconstructions; rdp: trade-off, reconstructions
+            BufferedImage grid = ImageIO.read(Path.of(out, "figures", "recon" + figure + ".png").toFile());
+            int cell = 28 * Reconstructions.SCALE + Reconstructions.GAP;
+            assertEquals((models.size() + 1) * cell + Reconstructions.GAP, grid.getHeight(), mode + ": the originals and a row per model");
+            for (int row = 1; row <= models.size(); row++) {
+                // A reconstruction is an image, not the grey box of a model that could not be read: its pixels vary.
+                Set<Integer> values = new HashSet<>();
+                for (int x = Reconstructions.LABEL; x < grid.getWidth(); x++) values.add(grid.getRGB(x, row * cell + cell / 2));
+                assertTrue(values.size() > 5, mode + " row " + row + " (" + models.get(row - 1) + ") is a reconstruction");
+            }
+        }
+        assertTrue(Files.readString(Path.of(r.html())).contains("Reconstructions of the first test digits"));
     }
 
     @Test
