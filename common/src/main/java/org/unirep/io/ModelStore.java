@@ -50,9 +50,14 @@ public final class ModelStore {
     }
 
     public ComputationGraph loadGraph(String dir) throws IOException {
+        return loadGraph(dir, true);
+    }
+
+    /** {@code withUpdater}: also the optimiser's state (to train on); without it, a model to run only. */
+    public ComputationGraph loadGraph(String dir, boolean withUpdater) throws IOException {
         OneDnn.enable();
         try (InputStream in = openModel(dir)) {
-            return ModelSerializer.restoreComputationGraph(in, true);
+            return ModelSerializer.restoreComputationGraph(in, withUpdater);
         }
     }
 

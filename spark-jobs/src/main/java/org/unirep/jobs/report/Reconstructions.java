@@ -51,7 +51,7 @@ public final class Reconstructions {
             String label = String.format("%.2f bits %s \u03bb=%s", p.rateBits(), p.kind().replace('_', ' '), p.lambda());
             try {
                 if (p.modelPath() == null) throw new IOException("no saved model");
-                ComputationGraph net = store.loadGraph(p.modelPath());
+                ComputationGraph net = store.loadGraph(p.modelPath(), false);
                 int dim = CompressionModel.dim(net);
                 double alpha = SoftToHardQuantizer.alpha(CompressionModel.quantizer(net).getLevels());
                 INDArray u = Seeds.dither(new Seeds(0).eval(0, 0), n, dim, alpha);

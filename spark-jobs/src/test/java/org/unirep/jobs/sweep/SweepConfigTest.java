@@ -54,6 +54,8 @@ class SweepConfigTest {
             if (p.universal()) assertTrue(plan.encoders().stream().anyMatch(e -> e.runId().equals(p.encoderRunId())));
         }
         assertNotNull(SweepConfig.load(conf("smoke.conf"), List.of()));
+        SweepConfig reduced = SweepConfig.load(conf("reduced-rdc.conf"), List.of());
+        assertEquals(6, SweepPlan.of(reduced, "a", "clf", 2).total(), "README's reduced sweep: an encoder and 5 fan-out points");
     }
 
     @Test
