@@ -42,10 +42,12 @@ public final class ReportJob {
     public static Result entryPoint(SparkSession spark, List<String> resultsRoots, List<String> sweeps, String out, String images)
             throws IOException {
         HadoopFiles files = HadoopFiles.of(JavaSparkContext.fromSparkContext(spark.sparkContext()).hadoopConfiguration());
-        // A session of its own (same SparkContext): its views must not replace those of a notebook that calls the report.
+        // Bad --images fails here, before any table is written.
+        LabeledImages test = images == null ? null : IdxDataset.load(files, images, Split.TEST).head(Reconstructions.DIGITS);
+        // A session of its own (same SparkContext): its views must not replace those of the caller (a notebook, a test).
         SparkSession views = spark.newSession();
         // A results table holds a row per trained model: a few partitions, not the default 200 tasks per join, and
-        // no code generation (compiling a plan took longer than running it: report 76 -> 53 s on a 6-model sweep).
+        // no code generation (compiling the plans took longer than running them; one run each on a 6-model sweep: 76 s with, 53 s without).
         views.conf().set("spark.sql.shuffle.partitions", "4");
         views.conf().set("spark.sql.codegen.wholeStage", "false");
         views.conf().set("spark.sql.adaptive.enabled", "false");
@@ -63,23 +65,25 @@ public final class ReportJob {
         runs.createOrReplaceTempView("runs");
         spark.sparkContext().setJobDescription("report: curves");
         SqlViews.create(views, SqlViews.CURVES);
-        views.catalog().cacheTable("curves"); // read by the penalties view (four times) and written: computed once
         SqlViews.create(views, SqlViews.PENALTIES);
+        views.catalog().cacheTable("curves"); // read by the penalties view (four times) and written: computed once
         views.catalog().cacheTable("penalties"); // collected and written
-        Dataset<Row> curves = views.table("curves").orderBy("sweep_id", "dataset", "rate_bits", "mode", "kind", "lambda");
-        Dataset<Row> penalties = views.table("penalties").orderBy("sweep_id", "dataset", "rate_bits", "mode", "lambda");
-        List<CurvePoint> points = CurvePoint.all(curves);
-        if (points.isEmpty()) throw new IOException("no ok runs in " + resultsRoots + (sweeps.isEmpty() ? "" : " for sweeps " + sweeps));
-        List<Penalty> pens = penalties.collectAsList().stream().map(Penalty::of).toList();
+        try {
+            Dataset<Row> curves = views.table("curves").orderBy("sweep_id", "dataset", "rate_bits", "mode", "kind", "lambda");
+            Dataset<Row> penalties = views.table("penalties").orderBy("sweep_id", "dataset", "rate_bits", "mode", "lambda");
+            List<CurvePoint> points = CurvePoint.all(curves);
+            if (points.isEmpty()) throw new IOException("no ok runs in " + resultsRoots + (sweeps.isEmpty() ? "" : " for sweeps " + sweeps));
+            List<Penalty> pens = penalties.collectAsList().stream().map(Penalty::of).toList();
 
-        spark.sparkContext().setJobDescription("report: write tables");
-        curves.write().mode(SaveMode.Overwrite).parquet(HadoopFiles.join(out, "curves"));
-        penalties.write().mode(SaveMode.Overwrite).parquet(HadoopFiles.join(out, "penalties"));
-        LabeledImages test = images == null ? null : IdxDataset.load(files, images, Split.TEST).head(Reconstructions.DIGITS);
-        String html = HtmlReport.write(files, out, points, pens, test);
-        views.catalog().uncacheTable("penalties");
-        views.catalog().uncacheTable("curves");
-        log.info("report: {} curve points, {} penalties -> {}", points.size(), pens.size(), html);
-        return new Result(points, pens, html);
+            spark.sparkContext().setJobDescription("report: write tables");
+            curves.write().mode(SaveMode.Overwrite).parquet(HadoopFiles.join(out, "curves"));
+            penalties.write().mode(SaveMode.Overwrite).parquet(HadoopFiles.join(out, "penalties"));
+            String html = HtmlReport.write(files, out, points, pens, test);
+            log.info("report: {} curve points, {} penalties -> {}", points.size(), pens.size(), html);
+            return new Result(points, pens, html);
+        } finally {
+            views.catalog().uncacheTable("penalties");
+            views.catalog().uncacheTable("curves");
+        }
     }
 }

@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.unirep.compression.CompressionConfig;
-import org.unirep.compression.CriticGraph;
 import org.unirep.compression.Mode;
 import org.unirep.training.TrainingRun;
 
