@@ -3,9 +3,8 @@ package org.unirep.training;
 import java.util.concurrent.CancellationException;
 import org.nd4j.linalg.dataset.DataSet;
 import org.unirep.data.LabeledImages;
-import org.unirep.data.Minibatches;
 
-/** Fits an epoch in this thread: the training set reshuffled from the seed, cut into minibatches. */
+/** Fits an epoch in this thread, minibatch after minibatch of the epoch's cut ({@link EpochBatches}). */
 public final class LocalEpochFitter implements EpochFitter {
     private final LabeledImages train;
 
@@ -13,17 +12,29 @@ public final class LocalEpochFitter implements EpochFitter {
         this.train = train;
     }
 
+    /** What a run of consecutive minibatches did: the generator losses' sum and the step counts. */
+    public record Part(double lossSum, long criticSteps, long generatorSteps) {}
+
     @Override
     public EpochStats fit(TrainingRun run, int epoch) {
-        int[] order = Minibatches.permutation(train.count(), run.seeds().shuffle(epoch));
-        int batch = run.config().batchSize();
+        EpochBatches batches = EpochBatches.of(train, run.seeds(), epoch, run.config().batchSize());
+        Part p = fit(run, batches, epoch, 0, batches.count());
+        return new EpochStats(p.generatorSteps() == 0 ? Double.NaN : p.lossSum() / p.generatorSteps(), p.criticSteps(), p.generatorSteps());
+    }
+
+    /**
+     * Minibatches [from, to) of the epoch's cut, each one reference step with its index in the epoch
+     * (critic or generator step, and its dither, follow from it). A non-finite generator loss
+     * throws {@link Divergence} naming the step. Stage 1's averaging workers fit their shares here.
+     */
+    public static Part fit(TrainingRun run, EpochBatches batches, int epoch, int from, int to) {
         double lossSum = 0;
         long critic = 0, generator = 0;
-        for (int start = 0, i = 0; start < order.length; start += batch, i++) {
+        for (int i = from; i < to; i++) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("training interrupted at epoch " + (epoch + 1));
             }
-            DataSet b = Minibatches.batch(train, order, start, Math.min(order.length, start + batch));
+            DataSet b = batches.batch(i);
             double loss = run.steps().step(epoch, i, b.getFeatures(), b.getLabels());
             if (Schedule.isCriticStep(i)) {
                 critic++;
@@ -33,6 +44,6 @@ public final class LocalEpochFitter implements EpochFitter {
                 lossSum += loss;
             }
         }
-        return new EpochStats(generator == 0 ? Double.NaN : lossSum / generator, critic, generator);
+        return new Part(lossSum, critic, generator);
     }
 }

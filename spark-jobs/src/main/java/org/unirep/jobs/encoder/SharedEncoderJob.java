@@ -3,6 +3,7 @@ package org.unirep.jobs.encoder;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ import org.unirep.training.TrainingRun;
 
 /**
  * Stage 1: one shared encoder, i.e. the end-to-end model at the mode's encoder lambda, trained
- * data-parallel over the exported training minibatches: the one training loop ({@link TrainingRun})
+ * data-parallel over the broadcast training set: the one training loop ({@link TrainingRun})
  * with its epochs fitted by parameter averaging ({@link AveragingEpochFitter}: generator and critic,
  * weights and Adam state averaged every {@code averagingFrequency} minibatches per worker), each
  * epoch ending with a test evaluation in the driver. The model (+ critic) is saved under
@@ -35,7 +36,7 @@ public final class SharedEncoderJob {
     private SharedEncoderJob() {}
 
     public static RunRecord train(JavaSparkContext jsc, HadoopFiles files, ResultsLayout layout, GridPoint p, String sweepId,
-                                  int attempt, List<String> minibatches, LabeledImages test, MultiLayerNetwork classifier,
+                                  int attempt, Broadcast<LabeledImages> train, LabeledImages test, MultiLayerNetwork classifier,
                                   FaultInjection faults, String description) {
         long start = System.currentTimeMillis();
         String runId = p.runId();
@@ -46,10 +47,10 @@ public final class SharedEncoderJob {
             EpochCheckpoints.Start begin = epochs.resumeOr(c, classifier, () -> TrainingRun.endToEnd(c, classifier));
             TrainingRun run = begin.run();
             EpochCheckpoints.Progress from = begin.from();
-            log.info("[{}] {}: stage 1 on {} minibatches, {} workers, averaging every {}{}", runId, p.label(), minibatches.size(),
+            log.info("[{}] {}: stage 1 on {} images, {} workers, averaging every {} minibatches{}", runId, p.label(), train.value().count(),
                     p.workers(), p.averagingFrequency(), from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone());
             TrainingRun.Result r = run.named("[" + runId + "] " + p.label()).train(
-                    new AveragingEpochFitter(jsc, files, minibatches, p.workers(), p.averagingFrequency(), description), test, from, epochs);
+                    new AveragingEpochFitter(jsc, train, p.workers(), p.averagingFrequency(), description), test, from, epochs);
             if (r.status() == RunStatus.DIVERGED) {
                 epochs.clear();
                 return RunRecords.of(p, sweepId, attempt, RunStatus.DIVERGED, r.error(), start, System.currentTimeMillis(), device(p), null,

@@ -4,14 +4,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -31,15 +24,13 @@ import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.results.SweepProgress;
 import org.unirep.spark.Cancellation;
 import org.unirep.spark.TaskDevice;
-import org.unirep.spark.TaskSlots;
 import org.unirep.training.RunStatus;
 
 /**
  * Stage 2: every point is its own Spark job of one task (so the Spark UI names it, and the driver
- * hears of each as it ends), submitted from driver threads: as many at once as the cluster has
- * task slots ({@link TaskSlots}: GPUs on a GPU cluster), unless the sweep sets {@code parallelism}.
- * The task trains the point locally ({@link PointTrainer}) on the broadcast training/test subsets
- * and commits its rows itself. A task that dies (lost executor, killed JVM) gets a failed row from
+ * hears of each as it ends), submitted from a driver thread of the sweep's scheduler. The task
+ * trains the point locally ({@link PointTrainer}) on the broadcast training/test subsets and
+ * commits its rows itself. A task that dies (lost executor, killed JVM) gets a failed row from
  * the driver; a cancelled sweep writes nothing for the points it did not finish.
  */
 public final class FanOutJob {
@@ -54,58 +45,10 @@ public final class FanOutJob {
                          Broadcast<LabeledImages> test, String classifierDir, FaultInjection faults) implements Serializable {}
 
     /**
-     * Trains {@code tasks}, at most {@code parallelism} at once, or (0) as many as the cluster has
-     * task slots for a task right now, read again whenever a point ends: executors that join
-     * later, or leave, change it. Returns the records in the order of {@code tasks}.
+     * Trains one point as a Spark job of one task, from the calling driver thread; a task that
+     * dies gets its failed row here. Returns the point's record.
      */
-    public static List<RunRecord> run(JavaSparkContext jsc, Inputs in, List<Task> tasks, int parallelism, SweepProgress progress)
-            throws IOException {
-        RunRecord[] out = new RunRecord[tasks.size()];
-        if (tasks.isEmpty()) return List.of();
-        ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fanout");
-            t.setDaemon(true);
-            return t;
-        });
-        CompletionService<Integer> done = new ExecutorCompletionService<>(pool);
-        try {
-            int next = 0, running = 0, finished = 0, slots = 0;
-            while (finished < tasks.size()) {
-                int now = parallelism > 0 ? parallelism : TaskSlots.now(jsc);
-                if (now != slots) log.info("sweep {}: fan-out runs {} point(s) at once ({})", in.sweepId(), now,
-                        parallelism > 0 ? "sweep.parallelism" : "the cluster's task slots now");
-                slots = now;
-                for (; next < tasks.size() && running < slots; next++, running++) {
-                    int i = next;
-                    done.submit(() -> {
-                        out[i] = runOne(jsc, in, tasks.get(i), progress);
-                        return i;
-                    });
-                }
-                try {
-                    Future<Integer> f = done.poll(10, TimeUnit.SECONDS); // re-read the slots now and then
-                    if (f == null) continue;
-                    f.get();
-                    running--;
-                    finished++;
-                } catch (ExecutionException e) {
-                    pool.shutdownNow();
-                    Throwable cause = e.getCause();
-                    if (cause instanceof IOException io) throw io;
-                    if (cause instanceof RuntimeException re) throw re;
-                    throw new IllegalStateException(cause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for the fan-out", e);
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return List.of(out);
-    }
-
-    private static RunRecord runOne(JavaSparkContext jsc, Inputs in, Task t, SweepProgress progress) throws IOException {
+    public static RunRecord train(JavaSparkContext jsc, Inputs in, Task t, SweepProgress progress) throws IOException {
         GridPoint p = t.point();
         jsc.setJobGroup(Cancellation.jobGroup(in.sweepId()), "sweep " + in.sweepId() + " | stage 2 fan-out | " + p.label() + " | run "
                 + p.runId() + " attempt " + t.attempt(), true);

@@ -3,8 +3,11 @@ package org.unirep.jobs.sweep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.IntSupplier;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -18,11 +21,9 @@ import org.unirep.io.ModelStore;
 import org.unirep.io.Sha256;
 import org.unirep.jobs.encoder.SharedEncoderJob;
 import org.unirep.jobs.fanout.FanOutJob;
-import org.unirep.jobs.results.SweepProgress;
 import org.unirep.jobs.ingest.IngestedData;
 import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;
-import org.unirep.jobs.plan.Stage;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.ResultsReader;
 import org.unirep.jobs.results.ResultsRecovery;
@@ -31,13 +32,17 @@ import org.unirep.jobs.results.ResultsWriter;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.results.SweepLease;
+import org.unirep.jobs.results.SweepProgress;
 import org.unirep.spark.Cancellation;
+import org.unirep.spark.TaskSlots;
 import org.unirep.training.RunStatus;
 
 /**
  * The main job: a sweep over (rate, mode, lambda, seed). Stage 1 trains each shared encoder
  * data-parallel ({@link SharedEncoderJob}); stage 2 fans out universal decoders on those encoders
- * and end-to-end baselines, one Spark task per point ({@link FanOutJob}). Resumable: points with
+ * and end-to-end baselines, one Spark task per point ({@link FanOutJob}). {@link SweepScheduler}
+ * fills the cluster's task slots: encoders side by side, an encoder's universal points as soon as
+ * it is done. Resumable: points with
  * an ok (or diverged: deterministic) row are skipped, failed ones are retried, and what a killed
  * submission left half-written is removed first.
  */
@@ -59,7 +64,6 @@ public final class SweepJob {
             throw new SweepConfigException(c.source() + ": sweep.dataset = " + c.dataset() + " but the ingest at " + c.ingest()
                     + " holds " + data.dataset());
         }
-        List<String> minibatches = data.trainingMinibatches(c.batchSize(), c.trainExamples());
         ModelStore store = new ModelStore(files);
         MultiLayerNetwork classifier = null;
         String classifierId = "none";
@@ -77,7 +81,6 @@ public final class SweepJob {
             classifierId = sha256(files, HadoopFiles.join(c.classifier(), ModelStore.MODEL_FILE));
         }
         int workers = c.encoderWorkers() > 0 ? c.encoderWorkers() : jsc.defaultParallelism();
-        int parallelism = c.parallelism(); // 0: the cluster's task slots, read as the fan-out goes (FanOutJob)
         SweepPlan plan = SweepPlan.of(c, data.datasetChecksum(), classifierId, workers);
         ResultsLayout layout = new ResultsLayout(c.results());
         ResultsRootCheck.writable(files, layout);
@@ -85,7 +88,7 @@ public final class SweepJob {
         try (SweepLease lease = SweepLease.acquire(files, layout, c.id(), c.lease().ttl(), c.lease().await(),
                 () -> jsc.cancelJobGroup(group))) {
             CrashPoint.reach(CrashPoint.LEASE_TAKEN);
-            return underLease(spark, jsc, files, layout, lease, group, c, data, minibatches, plan, classifier, parallelism, t0);
+            return underLease(spark, jsc, files, layout, lease, group, c, data, plan, classifier, t0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the lease of sweep " + c.id(), e);
@@ -93,15 +96,14 @@ public final class SweepJob {
     }
 
     private static Result underLease(SparkSession spark, JavaSparkContext jsc, HadoopFiles files, ResultsLayout layout, SweepLease lease,
-                                     String group, SweepConfig c, IngestedData data, List<String> minibatches, SweepPlan plan,
-                                     MultiLayerNetwork classifier, int parallelism, long t0) throws IOException {
+                                     String group, SweepConfig c, IngestedData data, SweepPlan plan, MultiLayerNetwork classifier,
+                                     long t0) throws IOException {
         ResultsWriter writer = new ResultsWriter(files, layout);
         FaultInjection faults = new FaultInjection(c.failPoints());
         ResultsRecovery.recover(files, layout, c.id());
         Map<String, List<ResultsReader.Attempt>> attempts = ResultsReader.attempts(spark, files, layout, c.id());
 
         int skipped = 0;
-        List<RunRecord> ended = new ArrayList<>();
         for (GridPoint p : concat(plan.encoders(), plan.fanOut())) if (isFinal(attempts.get(p.runId()))) skipped++;
         ResultsRootCheck.space(files, layout, plan.total() - skipped);
         SweepProgress progress = new SweepProgress(c.id(), plan.total(), skipped);
@@ -111,61 +113,49 @@ public final class SweepJob {
         LabeledImages test = data.load(spark, Split.TEST);
         if (c.testExamples() > 0) test = test.head(c.testExamples());
 
-        // Stage 1: shared encoders, one after another, each data-parallel over the cluster.
-        jsc.setJobGroup(group, "sweep " + c.id() + " | stage 1", true);
+        List<SweepScheduler.Item> encoders = new ArrayList<>(), points = new ArrayList<>();
+        Set<String> okEncoders = new HashSet<>();
         for (GridPoint enc : plan.encoders()) {
             List<ResultsReader.Attempt> a = attempts.get(enc.runId());
-            if (isFinal(a)) continue;
-            int attempt = ResultsReader.nextAttempt(a);
-            RunRecord r = null;
-            for (int i = 0; i <= c.retries(); i++, attempt++) {
+            if (ResultsReader.ok(a) != null) okEncoders.add(enc.runId());
+            else if (!isFinal(a)) encoders.add(new SweepScheduler.Item(enc, ResultsReader.nextAttempt(a)));
+        }
+        for (GridPoint p : plan.fanOut()) {
+            List<ResultsReader.Attempt> a = attempts.get(p.runId());
+            if (!isFinal(a)) points.add(new SweepScheduler.Item(p, ResultsReader.nextAttempt(a)));
+        }
+        if (!encoders.isEmpty() || !points.isEmpty()) {
+            // One copy of the training subset serves both stages: stage 1 re-cuts its minibatches from it every epoch.
+            LabeledImages train = data.trainingSubset(data.load(spark, Split.TRAIN), c.trainExamples());
+            MultiLayerNetwork clf = classifier;
+            LabeledImages testSet = test;
+            FanOutJob.Inputs in = new FanOutJob.Inputs(c.id(), files, layout, jsc.broadcast(train), jsc.broadcast(test),
+                    c.classifier(), faults);
+            SweepScheduler.Runner encoder = (enc, attempt) -> {
+                jsc.setJobGroup(group, "sweep " + c.id() + " | stage 1", true);
                 checkLease(lease, c);
-                progress.queued(1);
-                r = SharedEncoderJob.train(jsc, files, layout, enc, c.id(), attempt, minibatches, test, classifier, faults,
+                RunRecord r = SharedEncoderJob.train(jsc, files, layout, enc, c.id(), attempt, in.train(), testSet, clf, faults,
                         "sweep " + c.id() + " | stage 1 shared encoder | " + enc.label() + " | run " + enc.runId());
                 checkLease(lease, c);
                 writer.commit(r);
                 progress.ended(r, enc.label());
-                ended.add(r);
-                if (r.status() != RunStatus.FAILED) break;
-            }
-            attempts.computeIfAbsent(enc.runId(), k -> new ArrayList<>()).add(new ResultsReader.Attempt(enc.runId(), r.attempt(),
-                    r.status()));
-        }
-
-        // Stage 2: the fan-out. Universal points wait for an ok encoder.
-        List<FanOutJob.Task> tasks = new ArrayList<>();
-        for (GridPoint p : plan.fanOut()) {
-            List<ResultsReader.Attempt> a = attempts.get(p.runId());
-            if (isFinal(a)) continue;
-            if (p.universal() && ResultsReader.ok(attempts.get(p.encoderRunId())) == null) {
-                long now = System.currentTimeMillis();
-                RunRecord r = RunRecords.of(p, c.id(), ResultsReader.nextAttempt(a), RunStatus.FAILED, "its shared encoder (run "
-                        + p.encoderRunId() + ") did not train; rerun the sweep to retry both", now, now, "none", null, List.of());
-                writer.commit(r);
-                progress.queued(1);
-                progress.ended(r, p.label());
-                ended.add(r);
-                continue;
-            }
-            tasks.add(new FanOutJob.Task(p, ResultsReader.nextAttempt(a)));
-        }
-        if (!tasks.isEmpty()) {
-            LabeledImages train = data.trainingSubset(data.load(spark, Split.TRAIN), c.trainExamples());
-            FanOutJob.Inputs in = new FanOutJob.Inputs(c.id(), files, layout, jsc.broadcast(train), jsc.broadcast(test),
-                    c.classifier(), faults);
-            for (int round = 0; round <= c.retries() && !tasks.isEmpty(); round++) {
+                return r;
+            };
+            SweepScheduler.Runner point = (p, attempt) -> {
                 checkLease(lease, c);
-                progress.queued(tasks.size());
-                List<RunRecord> rs = FanOutJob.run(jsc, in, tasks, parallelism, progress);
-                ended.addAll(rs);
-                List<FanOutJob.Task> again = new ArrayList<>();
-                for (int i = 0; i < rs.size(); i++) {
-                    if (rs.get(i).status() == RunStatus.FAILED) again.add(new FanOutJob.Task(tasks.get(i).point(), tasks.get(i).attempt() + 1));
-                }
-                if (!again.isEmpty() && round < c.retries()) log.info("sweep {}: retrying {} failed point(s)", c.id(), again.size());
-                tasks = again;
-            }
+                return FanOutJob.train(jsc, in, new FanOutJob.Task(p, attempt), progress);
+            };
+            SweepScheduler.Runner blocked = (p, attempt) -> {
+                long now = System.currentTimeMillis();
+                RunRecord r = RunRecords.of(p, c.id(), attempt, RunStatus.FAILED, "its shared encoder (run " + p.encoderRunId()
+                        + ") did not train; rerun the sweep to retry both", now, now, "none", null, List.of());
+                writer.commit(r);
+                progress.ended(r, p.label());
+                return r;
+            };
+            IntSupplier slots = c.parallelism() > 0 ? c::parallelism : () -> TaskSlots.now(jsc);
+            new SweepScheduler(c.id(), slots, c.retries(), encoder, point, blocked, () -> jsc.cancelJobGroup(group), progress)
+                    .run(encoders, points, okEncoders);
             in.train().destroy();
             in.test().destroy();
         }

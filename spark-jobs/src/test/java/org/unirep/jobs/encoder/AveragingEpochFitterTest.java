@@ -2,17 +2,78 @@ package org.unirep.jobs.encoder;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.Mode;
+import org.unirep.data.LabeledImages;
+import org.unirep.spark.LocalSpark;
+import org.unirep.testing.TestData;
+import org.unirep.training.Evaluation;
 import org.unirep.training.TrainingRun;
 
 class AveragingEpochFitterTest {
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark();
+
+    static TrainingRun stage1(CompressionConfig c, LabeledImages train, LabeledImages test, int workers, int frequency,
+                              List<TrainingRun.Result> out) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SPARK.session().sparkContext());
+        Broadcast<LabeledImages> b = jsc.broadcast(train);
+        TrainingRun run = TrainingRun.endToEnd(c, null);
+        out.add(run.train(new AveragingEpochFitter(jsc, b, workers, frequency, "test"), test));
+        b.destroy();
+        return run;
+    }
+
+    /** With one worker, stage 1 is local training: the same minibatches, steps, dither and Adam state, round after round. */
+    @Test
+    void oneWorkerTrainsExactlyAsLocalTraining() throws Exception {
+        CompressionConfig c = CompressionConfig.reference(Mode.RDP, 3, 3, 0.015, 7).withEpochs(2);
+        LabeledImages train = TestData.train().head(320); // 5 minibatches: rounds of 2 + 2 + 1
+        TrainingRun local = TrainingRun.endToEnd(c, null);
+        TrainingRun.Result l = local.train(train, null);
+        List<TrainingRun.Result> r = new ArrayList<>();
+        TrainingRun averaged = stage1(c, train, null, 1, 2, r);
+
+        assertEquals(l.trainLoss(), r.get(0).trainLoss(), "generator loss per epoch");
+        assertEquals(6, r.get(0).criticSteps(), "minibatches 0, 2, 4 of each epoch");
+        assertEquals(4, r.get(0).generatorSteps(), "minibatches 1, 3 of each epoch");
+        assertEquals(0.0, local.net().params().sub(averaged.net().params()).amaxNumber().doubleValue(), 0.0, "encoder and decoder");
+        assertEquals(0.0, local.net().getUpdater().getStateViewArray().sub(averaged.net().getUpdater().getStateViewArray())
+                .amaxNumber().doubleValue(), 0.0, "Adam's moments");
+        assertEquals(local.net().getConfiguration().getIterationCount(), averaged.net().getConfiguration().getIterationCount());
+        assertArrayEquals(local.critic().toBytes(), averaged.critic().toBytes(), "critic and its Adam state");
+    }
+
+    /**
+     * Two workers averaging every 2 minibatches make half the sequential updates of one: after 2
+     * epochs of 20 minibatches their test MSE stays within 10% of one worker's, both well below the
+     * untrained model's (measured: untrained 0.203, W=1 0.1014, W=2 0.1033).
+     */
+    @Test
+    void twoWorkersReachTheTestMseOfOneWithinTenPercent() throws Exception {
+        CompressionConfig c = CompressionConfig.reference(Mode.RDP, 3, 3, 0.015, 3).withEpochs(2);
+        LabeledImages train = TestData.train().head(1280), test = TestData.test().head(500);
+        List<TrainingRun.Result> r = new ArrayList<>();
+        stage1(c, train, test, 1, 2, r);
+        stage1(c, train, test, 2, 2, r);
+        TrainingRun init = TrainingRun.endToEnd(c, null);
+        double untrained = Evaluation.evaluate(init.net(), test, 0, init.critic(), null, init.seeds()).mse();
+        double one = r.get(0).last().mse(), two = r.get(1).last().mse();
+        System.out.printf("test mse: untrained %.5f; after 2 epochs W=1 %.5f, W=2 %.5f (%+.1f%%)%n", untrained, one, two,
+                100 * (two / one - 1));
+        assertTrue(one < 0.6 * untrained && two < 0.6 * untrained, "both learn");
+        assertEquals(one, two, 0.10 * one, "W=2 within 10% of W=1");
+    }
 
     /** Two workers from the same start, different minibatches (one takes a second step): the driver gets their means. */
     @Test
