@@ -6,15 +6,16 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.Serializable;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -161,22 +162,77 @@ public final class CriticGraph {
     }
 
     /**
+     * Weights, Adam state (null before the first critic step) and Adam's step count: what parameter
+     * averaging ships between the driver and its workers, far smaller and faster than the graph.
+     */
+    public record State(Map<String, INDArray> weights, Map<String, Map<String, INDArray>> adam, int steps) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Copies of the arrays, safe to ship while the critic trains on. */
+        public State copy() {
+            Map<String, INDArray> w = new LinkedHashMap<>();
+            weights.forEach((k, v) -> w.put(k, v.dup()));
+            Map<String, Map<String, INDArray>> a = null;
+            if (adam != null) {
+                a = new LinkedHashMap<>();
+                for (Map.Entry<String, Map<String, INDArray>> e : adam.entrySet()) {
+                    Map<String, INDArray> m = new LinkedHashMap<>();
+                    e.getValue().forEach((k, v) -> m.put(k, v.dup()));
+                    a.put(e.getKey(), m);
+                }
+            }
+            return new State(w, a, steps);
+        }
+    }
+
+    /** This critic's state: its own arrays, not copies. */
+    public State state() {
+        Map<String, INDArray> weights = new LinkedHashMap<>();
+        for (SDVariable v : sd.variables()) if (v.getVariableType() == VariableType.VARIABLE) weights.put(v.name(), v.getArr());
+        Map<String, Map<String, INDArray>> adam = null;
+        if (sd.getUpdaterMap() != null) {
+            adam = new LinkedHashMap<>();
+            for (Map.Entry<String, GradientUpdater> e : sd.getUpdaterMap().entrySet()) {
+                @SuppressWarnings("unchecked") Map<String, INDArray> st = e.getValue().getState();
+                adam.put(e.getKey(), new LinkedHashMap<>(st));
+            }
+        }
+        TrainingConfig tc = sd.getTrainingConfig();
+        return new State(weights, adam, tc == null ? -1 : tc.getIterationCount());
+    }
+
+    /** Takes over {@code s} (weights, Adam state, step count); a state from before any critic step resets Adam. */
+    public void load(State s) {
+        if (s.adam() == null && sd.getUpdaterMap() != null) {
+            for (GradientUpdater u : sd.getUpdaterMap().values()) {
+                @SuppressWarnings("unchecked") Map<String, INDArray> st = u.getState();
+                st.values().forEach(a -> a.assign(0)); // Adam's moments as a first step finds them
+            }
+        }
+        average(List.of(s));
+    }
+
+    /**
      * Parameter averaging: sets this critic's weights and Adam state to the means of the workers'
      * (each started from this critic's state and trained on its own minibatches).
      */
     public void averageFrom(List<CriticGraph> workers) {
+        average(workers.stream().map(CriticGraph::state).toList());
+    }
+
+    /** As {@link #averageFrom}, over the workers' states. */
+    public void average(List<State> workers) {
         for (SDVariable v : sd.variables()) {
             if (v.getVariableType() != VariableType.VARIABLE) continue;
-            INDArray sum = workers.get(0).sd.getVariable(v.name()).getArr().dup();
-            for (int i = 1; i < workers.size(); i++) sum.addi(workers.get(i).sd.getVariable(v.name()).getArr());
+            INDArray sum = workers.get(0).weights().get(v.name()).dup();
+            for (int i = 1; i < workers.size(); i++) sum.addi(workers.get(i).weights().get(v.name()));
             v.getArr().assign(sum.divi(workers.size()));
         }
         // Adam's bias correction counts steps: go on from where the workers stopped.
         TrainingConfig tc = sd.getTrainingConfig();
-        int steps = workers.stream().map(w -> w.sd.getTrainingConfig()).filter(Objects::nonNull)
-                .mapToInt(TrainingConfig::getIterationCount).max().orElse(-1);
+        int steps = workers.stream().mapToInt(State::steps).max().orElse(-1);
         if (tc != null && steps >= 0) tc.setIterationCount(steps);
-        if (workers.stream().allMatch(w -> w.sd.getUpdaterMap() == null)) return; // no worker took a critic step
+        if (workers.stream().allMatch(w -> w.adam() == null)) return; // no worker took a critic step
         // A critic that never stepped itself (the stage-1 driver's) has no Adam state yet: without
         // one, the moments would be dropped every round and the next round's workers start from zero.
         if (sd.getUpdaterMap() == null) initializeTraining(sd);
@@ -185,10 +241,9 @@ public final class CriticGraph {
             @SuppressWarnings("unchecked") Map<String, INDArray> state = e.getValue().getState();
             for (Map.Entry<String, INDArray> s : state.entrySet()) {
                 INDArray sum = s.getValue().like().assign(0);
-                for (CriticGraph w : workers) {
+                for (State w : workers) {
                     // A worker whose share held no critic step still holds the state it was sent: ours.
-                    Map<String, GradientUpdater> theirs = w.sd.getUpdaterMap();
-                    sum.addi(theirs == null ? s.getValue() : (INDArray) theirs.get(e.getKey()).getState().get(s.getKey()));
+                    sum.addi(w.adam() == null ? s.getValue() : w.adam().get(e.getKey()).get(s.getKey()));
                 }
                 s.getValue().assign(sum.divi(workers.size()));
             }

@@ -50,6 +50,11 @@ class MainTest {
         assertEquals(1, r.code());
         assertEquals("sweep: error: /nonexistent.conf: sweep config not found", r.err().strip());
 
+        r = run("encoder-scaling", "--modes", "rdc,rdp");
+        assertEquals(1, r.code());
+        assertEquals("encoder-scaling: error: --modes includes rdc, which needs --classifier DIR (from `unirep train-classifier`)",
+                r.err().strip());
+
         r = run("train-classifier", "--ingest", "x");
         assertEquals(2, r.code(), "a missing required option is a usage error");
         assertTrue(r.err().contains("Missing required option: '--model=DIR'"), r.err());

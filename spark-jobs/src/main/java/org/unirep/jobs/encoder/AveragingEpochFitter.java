@@ -4,8 +4,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -31,8 +35,10 @@ import org.unirep.training.TrainingRun;
  * tasks, for RDC and RDP alike (the critic is a SameDiff graph, which DL4J's training master
  * cannot carry, so the scheme is written out for both networks). The epoch is cut as local
  * training cuts it ({@link EpochBatches}: the broadcast training set reshuffled from the run's
- * seed every epoch); each round ships the generator and the critic (weights + Adam state) to
- * {@code workers} tasks, each fits its {@code frequency} consecutive minibatches with their indices
+ * seed every epoch); each round ships the generator's and the critic's state (weights, BatchNorm
+ * statistics, Adam state: arrays only; the networks themselves go once per epoch and each executor
+ * keeps them between rounds, {@link WorkerRuns}) to {@code workers} tasks, each fits its
+ * {@code frequency} consecutive minibatches with their indices
  * in the epoch ({@link LocalEpochFitter#fit}: critic and generator steps alternate by index, the
  * dither is the one local training would draw), then the driver sets both networks to the
  * workers' means (Adam moments included, Adam's step count continued) and refreshes the
@@ -58,9 +64,26 @@ final class AveragingEpochFitter implements EpochFitter {
     private static final long PROGRESS_EVERY_NANOS = 30_000_000_000L;
     private static final Logger log = LoggerFactory.getLogger(AveragingEpochFitter.class);
 
-    /** A worker's networks and what it did; {@code divergence} names the step whose loss stopped being finite. */
-    record WorkerResult(byte[] generator, byte[] critic, double lossSum, long criticSteps, long generatorSteps, String divergence)
-            implements Serializable {}
+    /** A worker's networks' state and what it did; {@code divergence} names the step whose loss stopped being finite. */
+    record WorkerResult(NetState generator, CriticGraph.State critic, double lossSum, long criticSteps, long generatorSteps,
+                        String divergence) implements Serializable {}
+
+    /** A generator's trainable state: parameters (BatchNorm statistics and frozen copies included), Adam state, Adam's step count. */
+    record NetState(INDArray params, INDArray updater, int iterations) implements Serializable {
+        static NetState of(ComputationGraph net) {
+            return new NetState(net.params().dup(), net.getUpdater().getStateViewArray().dup(), net.getConfiguration().getIterationCount());
+        }
+
+        void into(ComputationGraph net) {
+            net.setParams(params);
+            net.getUpdater().getStateViewArray().assign(updater);
+            net.getConfiguration().setIterationCount(iterations);
+        }
+    }
+
+    /** The epoch's networks as built once (shipped to an executor that holds none for this config yet) and a round's state. */
+    record Round(CompressionConfig config, int epoch, Broadcast<byte[]> generator, Broadcast<byte[]> critic, Broadcast<NetState> net,
+                 Broadcast<CriticGraph.State> criticState) implements Serializable {}
 
     @Override
     public EpochStats fit(TrainingRun run, int epoch) throws IOException {
@@ -69,80 +92,114 @@ final class AveragingEpochFitter implements EpochFitter {
         CompressionConfig config = run.config();
         Broadcast<LabeledImages> data = train; // the task closure must not capture this (not serializable)
         int batches = EpochBatches.of(data.value(), run.seeds(), epoch, config.batchSize()).count();
+        Broadcast<byte[]> genBytes = jsc.broadcast(bytes(net)), criticBytes = jsc.broadcast(critic.toBytes());
         double lossSum = 0;
         long criticSteps = 0, generatorSteps = 0;
         int perRound = workers * frequency;
         int rounds = (batches + perRound - 1) / perRound;
         long started = System.nanoTime(), lastLine = started;
-        for (int from = 0, round = 0; from < batches; from += perRound, round++) {
-            List<Share> shares = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                int a = from + w * frequency, b = Math.min(batches, a + frequency);
-                if (a < b) shares.add(new Share(a, b));
+        try {
+            for (int from = 0, round = 0; from < batches; from += perRound, round++) {
+                List<Share> shares = new ArrayList<>();
+                for (int w = 0; w < workers; w++) {
+                    int a = from + w * frequency, b = Math.min(batches, a + frequency);
+                    if (a < b) shares.add(new Share(a, b));
+                }
+                Round r = new Round(config, epoch, genBytes, criticBytes, jsc.broadcast(NetState.of(net)), jsc.broadcast(critic.state().copy()));
+                jsc.setJobDescription(description + " epoch " + (epoch + 1) + "/" + config.epochs() + " round " + (round + 1) + "/" + rounds);
+                List<WorkerResult> results = jsc.parallelize(shares, shares.size()).map(s -> work(data.value(), r, s)).collect();
+                r.net().destroy();
+                r.criticState().destroy();
+                for (WorkerResult w : results) if (w.divergence() != null) throw new Divergence(w.divergence());
+                for (WorkerResult w : results) {
+                    lossSum += w.lossSum();
+                    criticSteps += w.criticSteps();
+                    generatorSteps += w.generatorSteps();
+                }
+                average(net, results.stream().map(WorkerResult::generator).toList());
+                critic.average(results.stream().map(WorkerResult::critic).toList());
+                CompressionModel.loadCritic(net, critic);
+                CrashPoint.reach(CrashPoint.STAGE1_ROUND);
+                long now = System.nanoTime();
+                if (now - lastLine > PROGRESS_EVERY_NANOS && round + 1 < rounds) { // a long epoch is not silent
+                    double sec = (now - started) / 1e9, done = Math.min(batches, from + perRound);
+                    long left = Math.round(sec / done * (batches - done));
+                    log.info("{}: epoch {}/{} round {}/{}, {} img/s, ~{}m{}s left in the epoch", description, epoch + 1, config.epochs(),
+                            round + 1, rounds, Math.round(done * config.batchSize() / sec), left / 60, String.format("%02d", left % 60));
+                    lastLine = now;
+                }
             }
-            Broadcast<byte[]> gen = jsc.broadcast(bytes(net));
-            Broadcast<byte[]> crit = jsc.broadcast(critic.toBytes());
-            jsc.setJobDescription(description + " epoch " + (epoch + 1) + "/" + config.epochs() + " round " + (round + 1) + "/" + rounds);
-            List<WorkerResult> results = jsc.parallelize(shares, shares.size())
-                    .map(s -> work(data.value(), config, epoch, gen.value(), crit.value(), s)).collect();
-            gen.destroy();
-            crit.destroy();
-            for (WorkerResult r : results) if (r.divergence() != null) throw new Divergence(r.divergence());
-            List<ComputationGraph> nets = new ArrayList<>();
-            List<CriticGraph> critics = new ArrayList<>();
-            for (WorkerResult r : results) {
-                nets.add(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(r.generator()), true));
-                critics.add(CriticGraph.fromBytes(r.critic()));
-                lossSum += r.lossSum();
-                criticSteps += r.criticSteps();
-                generatorSteps += r.generatorSteps();
-            }
-            average(net, nets);
-            critic.averageFrom(critics);
-            CompressionModel.loadCritic(net, critic);
-            CrashPoint.reach(CrashPoint.STAGE1_ROUND);
-            long now = System.nanoTime();
-            if (now - lastLine > PROGRESS_EVERY_NANOS && round + 1 < rounds) { // a long epoch is not silent
-                double sec = (now - started) / 1e9, done = Math.min(batches, from + perRound);
-                long left = Math.round(sec / done * (batches - done));
-                log.info("{}: epoch {}/{} round {}/{}, {} img/s, ~{}m{}s left in the epoch", description, epoch + 1, config.epochs(),
-                        round + 1, rounds, Math.round(done * config.batchSize() / sec), left / 60, String.format("%02d", left % 60));
-                lastLine = now;
-            }
+        } finally {
+            genBytes.destroy();
+            criticBytes.destroy();
         }
         return new EpochStats(generatorSteps == 0 ? Double.NaN : lossSum / generatorSteps, criticSteps, generatorSteps);
     }
 
-    private static WorkerResult work(LabeledImages train, CompressionConfig config, int epoch, byte[] generator, byte[] criticBytes,
-                                     Share share) throws IOException {
+    private static WorkerResult work(LabeledImages train, Round round, Share share) throws IOException {
         TaskDevice.bind();
         OneDnn.enable();
-        ComputationGraph net = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(generator), true);
-        TrainingRun run = TrainingRun.of(config, net, CriticGraph.fromBytes(criticBytes), null);
-        run.beginEpoch(epoch);
-        EpochBatches batches = EpochBatches.of(train, run.seeds(), epoch, config.batchSize());
-        try {
-            LocalEpochFitter.Part p = LocalEpochFitter.fit(run, batches, epoch, share.from(), share.to());
-            return new WorkerResult(bytes(net), run.critic().toBytes(), p.lossSum(), p.criticSteps(), p.generatorSteps(), null);
-        } catch (Divergence d) {
-            return new WorkerResult(null, null, Double.NaN, 0, 0, d.getMessage());
+        CompressionConfig config = round.config();
+        TrainingRun run = WorkerRuns.take(config);
+        if (run == null) {
+            ComputationGraph net = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(round.generator().value()), true);
+            run = TrainingRun.of(config, net, CriticGraph.fromBytes(round.critic().value()), null);
         }
+        round.net().value().into(run.net());
+        run.critic().load(round.criticState().value());
+        run.beginEpoch(round.epoch());
+        EpochBatches batches = EpochBatches.of(train, run.seeds(), round.epoch(), config.batchSize());
+        WorkerResult result;
+        try {
+            LocalEpochFitter.Part p = LocalEpochFitter.fit(run, batches, round.epoch(), share.from(), share.to());
+            result = new WorkerResult(NetState.of(run.net()), run.critic().state().copy(), p.lossSum(), p.criticSteps(), p.generatorSteps(), null);
+        } catch (Divergence d) {
+            result = new WorkerResult(null, null, Double.NaN, 0, 0, d.getMessage());
+        }
+        WorkerRuns.give(config, run); // its state is overwritten by the next round that takes it
+        return result;
     }
 
     /**
      * Weights, BatchNorm statistics and Adam state: the workers' means; the step count goes on from
-     * the furthest worker (as the critic's does: CriticGraph.averageFrom).
+     * the furthest worker (as the critic's does: CriticGraph.average).
      */
-    static void average(ComputationGraph net, List<ComputationGraph> workers) {
+    static void average(ComputationGraph net, List<NetState> workers) {
         INDArray params = workers.get(0).params().dup();
-        INDArray state = workers.get(0).getUpdater().getStateViewArray().dup();
+        INDArray state = workers.get(0).updater().dup();
         for (int i = 1; i < workers.size(); i++) {
             params.addi(workers.get(i).params());
-            state.addi(workers.get(i).getUpdater().getStateViewArray());
+            state.addi(workers.get(i).updater());
         }
         net.setParams(params.divi(workers.size()));
         net.getUpdater().getStateViewArray().assign(state.divi(workers.size()));
-        net.getConfiguration().setIterationCount(workers.stream().mapToInt(w -> w.getConfiguration().getIterationCount()).max().orElseThrow());
+        net.getConfiguration().setIterationCount(workers.stream().mapToInt(NetState::iterations).max().orElseThrow());
+    }
+
+    /**
+     * Networks an executor keeps between rounds, per config: building them from bytes (the graph,
+     * the critic's SameDiff graph and its gradient function) costs more than a round's steps at
+     * small averaging frequencies. A task takes one for itself and gives it back when done.
+     */
+    static final class WorkerRuns {
+        private static final int CONFIGS = 4;
+        private static final Map<CompressionConfig, Deque<TrainingRun>> IDLE = new LinkedHashMap<>(8, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<CompressionConfig, Deque<TrainingRun>> e) {
+                return size() > CONFIGS;
+            }
+        };
+
+        private WorkerRuns() {}
+
+        static synchronized TrainingRun take(CompressionConfig c) {
+            Deque<TrainingRun> d = IDLE.get(c);
+            return d == null ? null : d.poll();
+        }
+
+        static synchronized void give(CompressionConfig c, TrainingRun run) {
+            IDLE.computeIfAbsent(c, k -> new ArrayDeque<>()).push(run);
+        }
     }
 
     private static byte[] bytes(ComputationGraph net) throws IOException {

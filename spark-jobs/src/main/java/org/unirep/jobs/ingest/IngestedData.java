@@ -72,21 +72,11 @@ public final class IngestedData {
         return new LabeledImages(split, DatasetName.ROWS, DatasetName.COLS, pixels, labels);
     }
 
-    /**
-     * The first {@code n} training items in the ingest's shuffled order (0 = all): the items of
-     * the first exported minibatches, so local and data-parallel training see the same subset.
-     */
+    /** The first {@code n} training items in the ingest's shuffled order (0 = all): what both stages of a sweep train on. */
     public LabeledImages trainingSubset(LabeledImages train, int n) {
         if (n <= 0 || n >= train.count()) return train;
         int[] order = Minibatches.permutation(train.count(), manifest.getLong("seed"));
         return train.select(Arrays.copyOf(order, n));
-    }
-
-    /** Minibatch files holding at least the first {@code n} training items (0 = all). */
-    public List<String> trainingMinibatches(int batchSize, int n) throws IOException {
-        List<String> all = minibatchPaths(Split.TRAIN, batchSize);
-        if (n <= 0) return all;
-        return all.subList(0, Math.min(all.size(), Math.max(1, (n + batchSize - 1) / batchSize)));
     }
 
     public String describe() {

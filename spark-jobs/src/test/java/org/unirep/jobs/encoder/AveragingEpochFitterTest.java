@@ -90,7 +90,7 @@ class AveragingEpochFitterTest {
         rb.steps().step(0, 3, Nd4j.rand(DataType.FLOAT, 16, 784), y);
         assertNotEquals(a.params(), b.params());
 
-        AveragingEpochFitter.average(driver, List.of(a, b));
+        AveragingEpochFitter.average(driver, List.of(AveragingEpochFitter.NetState.of(a), AveragingEpochFitter.NetState.of(b)));
 
         INDArray mean = a.params().add(b.params()).divi(2);
         assertEquals(0.0, driver.params().sub(mean).amaxNumber().doubleValue(), 1e-7, "weights and BatchNorm statistics");

@@ -300,6 +300,25 @@ class SweepJobTest {
         assertSameRows(reference(), okRows(results), 1e-9, 1e-9, 1e-9, 1e-9); // same JVM: bit for bit
     }
 
+    /**
+     * With 4 task slots (sweep.parallelism; the tests' one SparkContext is local[2], so Spark runs
+     * 2 of the 4 tasks at a time) the two 2-worker encoders train at once, and the rows equal those
+     * of the sequential sweep (2 slots) bit for bit.
+     */
+    @Test
+    void twoEncodersTrainAtOnceWhenTheSlotsAllowAndGiveTheRowsOfASequentialSweep() throws Exception {
+        String results = dir.resolve("results-d").toString();
+        SweepJob.Result r = SweepJob.entryPoint(SPARK.session(), SweepConfig.parse(config(results, "").replace("parallelism = 2",
+                "parallelism = 4"), List.of(), "test.conf"));
+        assertEquals(POINTS, r.ok());
+        List<Row> encoders = table(results, "runs").filter("stage = 'encoder'").collectAsList();
+        assertEquals(2, encoders.size());
+        long startA = ((Timestamp) encoders.get(0).getAs("start_time")).getTime(), endA = ((Timestamp) encoders.get(0).getAs("end_time")).getTime();
+        long startB = ((Timestamp) encoders.get(1).getAs("start_time")).getTime(), endB = ((Timestamp) encoders.get(1).getAs("end_time")).getTime();
+        assertTrue(startA < endB && startB < endA, "the encoders' training overlapped: [" + startA + ", " + endA + "] and [" + startB + ", " + endB + "]");
+        assertSameRows(reference(), okRows(results), 1e-9, 1e-9, 1e-9, 1e-9);
+    }
+
     @Test
     void standaloneClusterWithTwoWorkersGivesTheSameRowsAsLocalMode() throws Exception {
         String results = dir.resolve("results-c").toString();
