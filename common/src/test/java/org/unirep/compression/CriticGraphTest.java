@@ -190,4 +190,32 @@ class CriticGraphTest {
         }
         assertEquals(1, avg.sameDiff().getTrainingConfig().getIterationCount(), "the most steps any worker took");
     }
+
+    /**
+     * A critic kept between averaging rounds takes over the state it is sent: after load it steps
+     * exactly as the sender would, also when the sender never stepped (its Adam state is reset, not
+     * kept from the critic's earlier use).
+     */
+    @Test
+    void aLoadedStateStepsExactlyAsItsSender() {
+        CriticGraph base = CriticGraph.create(new int[] {4, 4, 4}, 28, 10.0, 3L, DataType.FLOAT).trainWith(1e-3, 0.5, 0.9);
+        Map<String, INDArray> in1 = inputs(DataType.FLOAT, 4, 1), in2 = inputs(DataType.FLOAT, 4, 2);
+        CriticGraph sender = base.copy(), kept = base.copy();
+        kept.fitStep(in2.get(CriticGraph.REAL), in2.get(CriticGraph.FAKE), in2.get(CriticGraph.EPS)); // an earlier round's state
+        kept.fitStep(in1.get(CriticGraph.REAL), in1.get(CriticGraph.FAKE), in1.get(CriticGraph.EPS));
+        assertNull(sender.state().adam(), "no step yet: no Adam state");
+
+        kept.load(sender.state().copy()); // a state from before any critic step
+        sender.fitStep(in1.get(CriticGraph.REAL), in1.get(CriticGraph.FAKE), in1.get(CriticGraph.EPS));
+        kept.fitStep(in1.get(CriticGraph.REAL), in1.get(CriticGraph.FAKE), in1.get(CriticGraph.EPS));
+        assertArrayEquals(sender.toBytes(), kept.toBytes(), "weights, Adam state and step count after one step");
+
+        sender.fitStep(in2.get(CriticGraph.REAL), in2.get(CriticGraph.FAKE), in2.get(CriticGraph.EPS));
+        kept.fitStep(in1.get(CriticGraph.REAL), in1.get(CriticGraph.FAKE), in1.get(CriticGraph.EPS)); // they part
+        kept.load(sender.state().copy());
+        assertEquals(2, kept.sameDiff().getTrainingConfig().getIterationCount());
+        sender.fitStep(in1.get(CriticGraph.REAL), in1.get(CriticGraph.FAKE), in1.get(CriticGraph.EPS));
+        kept.fitStep(in1.get(CriticGraph.REAL), in1.get(CriticGraph.FAKE), in1.get(CriticGraph.EPS));
+        assertArrayEquals(sender.toBytes(), kept.toBytes(), "and after a state with Adam moments");
+    }
 }

@@ -60,6 +60,9 @@ public record GridPoint(Stage stage, Kind kind, Mode mode, String dataset, Strin
         m.put("workers", workers);
         m.put("averaging_frequency", averagingFrequency);
         m.put("training_loop", TrainingRun.LOOP_VERSION);
+        // Stage 1 once fitted fixed exported minibatches; since it reshuffles every epoch its encoders are new runs
+        // (and so are their universal points, through encoder_run_id). Fan-out ids are unchanged.
+        if (stage == Stage.ENCODER) m.put("stage1_batches", "reshuffled-per-epoch");
         return m;
     }
 

@@ -18,6 +18,7 @@ class GridPointTest {
         // (its keys, order and rendering) or ship a migration of the results roots.
         assertEquals("9389e7af281e64c1", point(null, 0.015).runId());
         assertEquals("3958bbab184182ec", point("1111222233334444", 0.001).runId());
+        assertEquals("01fcaad8a3b83893", TestPoints.encoder(Mode.RDC, 0.015, 1).runId(), "stage 1 reshuffling per epoch");
     }
 
     @Test
