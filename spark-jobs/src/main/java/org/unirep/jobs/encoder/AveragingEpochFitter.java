@@ -38,11 +38,11 @@ import org.unirep.training.TrainingRun;
  * seed every epoch); each round ships the generator's and the critic's state (weights, BatchNorm
  * statistics, Adam state: arrays only; the networks themselves go once per epoch and each executor
  * keeps them between rounds, {@link WorkerRuns}) to {@code workers} tasks, each fits its
- * {@code frequency} consecutive minibatches with their indices
- * in the epoch ({@link LocalEpochFitter#fit}: critic and generator steps alternate by index, the
- * dither is the one local training would draw), then the driver sets both networks to the
- * workers' means (Adam moments included, Adam's step count continued) and refreshes the
- * generator's frozen critic copy. With one worker this is local training, step for step.
+ * {@code frequency} consecutive minibatches with their indices in the epoch
+ * ({@link LocalEpochFitter#fit}: critic and generator steps alternate by index, the dither is the
+ * one local training would draw), then the driver sets both networks to the workers' means (Adam
+ * moments included, Adam's step count continued) and refreshes the generator's frozen critic copy.
+ * With one worker this is local training, step for step.
  */
 final class AveragingEpochFitter implements EpochFitter {
     private final JavaSparkContext jsc;

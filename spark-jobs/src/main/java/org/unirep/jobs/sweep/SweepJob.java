@@ -42,9 +42,8 @@ import org.unirep.training.RunStatus;
  * data-parallel ({@link SharedEncoderJob}); stage 2 fans out universal decoders on those encoders
  * and end-to-end baselines, one Spark task per point ({@link FanOutJob}). {@link SweepScheduler}
  * fills the cluster's task slots: encoders side by side, an encoder's universal points as soon as
- * it is done. Resumable: points with
- * an ok (or diverged: deterministic) row are skipped, failed ones are retried, and what a killed
- * submission left half-written is removed first.
+ * it is done. Resumable: points with an ok (or diverged: deterministic) row are skipped, failed
+ * ones are retried, and what a killed submission left half-written is removed first.
  */
 public final class SweepJob {
     private static final Logger log = LoggerFactory.getLogger(SweepJob.class);
