@@ -31,6 +31,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.unirep.data.DatasetName;
 import org.unirep.nn.CachingDeconvolution2D;
+import org.unirep.nn.InputGradientConvolution;
 import org.unirep.nn.OneDnn;
 import org.unirep.nn.TorchInit;
 
@@ -109,8 +110,8 @@ public final class CompressionModel {
             // A frozen copy of the critic on x^ (weights copied in by loadCritic after every critic step).
             String in = DECODER_OUT;
             for (int i = 0; i < CRITIC_WIDTHS.length; i++) {
-                g.addLayer("crit_conv" + (i + 1), frozen(new ConvolutionLayer.Builder(5, 5).stride(2, 2).padding(2, 2)
-                        .nOut(CRITIC_WIDTHS[i]).activation(Activation.LEAKYRELU).build()), in);
+                g.addLayer("crit_conv" + (i + 1), frozen(new InputGradientConvolution(new ConvolutionLayer.Builder(5, 5).stride(2, 2).padding(2, 2)
+                        .nOut(CRITIC_WIDTHS[i]).activation(Activation.LEAKYRELU))), in);
                 in = "crit_conv" + (i + 1);
             }
             g.addLayer("crit_fc", frozen(new DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build()), in);
@@ -173,9 +174,12 @@ public final class CompressionModel {
      * x^ as images [n,1,28,28], running the graph only up to the decoder's last layer (no frozen
      * critic or classifier on top). {@code train}: BatchNorm on batch statistics (the critic step's
      * reconstruction, as the reference computes it) or on running statistics (evaluation).
+     * DL4J's output-of-layers pass runs just the vertices x^ needs, with its activations in DL4J's
+     * reused workspaces (feedForward(.., layerTillIndex, ..) reads the index as a layer index and ran
+     * on into the critic's convolutions, and returned every activation in fresh memory).
      */
     public static INDArray reconstruct(ComputationGraph net, INDArray x, INDArray u, boolean train) {
-        return net.feedForward(new INDArray[] {x, u}, net.getVertex(DECODER_OUT).getVertexIndex(), train).get(DECODER_OUT);
+        return net.output(List.of(DECODER_OUT), train, new INDArray[] {x, u}, null)[0];
     }
 
     public static SoftToHardQuantizer quantizer(ComputationGraph net) {

@@ -218,4 +218,29 @@ class CriticGraphTest {
         kept.fitStep(in1.get(CriticGraph.REAL), in1.get(CriticGraph.FAKE), in1.get(CriticGraph.EPS));
         assertArrayEquals(sender.toBytes(), kept.toBytes(), "and after a state with Adam moments");
     }
+
+    /**
+     * fitStep keeps one training session from step to step instead of SameDiff.fit's new one per
+     * call: the weights, Adam state and step count (all of toBytes) stay those of
+     * SameDiff.fit, step after step, also across a learning-rate change.
+     */
+    @Test
+    void fitStepTrainsExactlyAsSameDiffFit() {
+        CriticGraph base = CriticGraph.create(new int[] {4, 4, 4}, 28, 10.0, 9L, DataType.FLOAT).trainWith(1e-3, 0.5, 0.9);
+        CriticGraph kept = base.copy(), fitted = base.copy();
+        for (int step = 0; step < 4; step++) {
+            if (step == 2) {
+                kept.setLearningRate(2e-4);
+                fitted.setLearningRate(2e-4);
+            }
+            Map<String, INDArray> in = inputs(DataType.FLOAT, 4, 20 + step);
+            kept.fitStep(in.get(CriticGraph.REAL), in.get(CriticGraph.FAKE), in.get(CriticGraph.EPS));
+            Map<String, INDArray> feed = fitted.feed(in.get(CriticGraph.REAL), in.get(CriticGraph.FAKE), in.get(CriticGraph.EPS));
+            SameDiff sd = fitted.sameDiff();
+            INDArray[] features = sd.getTrainingConfig().getDataSetFeatureMapping().stream().map(feed::get).toArray(INDArray[]::new);
+            sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[0]));
+            assertArrayEquals(fitted.toBytes(), kept.toBytes(), "after step " + step);
+        }
+        assertEquals(4, kept.sameDiff().getTrainingConfig().getIterationCount());
+    }
 }
