@@ -107,11 +107,13 @@ public final class MomentsBatchNormHelper extends MKLDNNBatchNormHelper {
                                                      LayerWorkspaceMgr workspaceMgr) {
         boolean supported = x.dataType() == DataType.FLOAT && dy.dataType() == DataType.FLOAT && gamma != null && mean != null
                 && (x.rank() == 2 || (x.rank() == 4 && format == CNN2DFormat.NCHW)) && x.size(1) == mean.length()
-                && Shape.hasDefaultStridesForShape(x) && dGammaView != null && dBetaView != null;
+                && dGammaView != null && dBetaView != null;
         if (!supported) {
             return super.backpropGradient(x, dy, shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
         }
-        if (!Shape.hasDefaultStridesForShape(dy)) dy = dy.dup('c');
+        // Dense layers hand over 'f'-ordered activations (small): the broadcasts below want 'c' order.
+        if (!Shape.hasDefaultStridesForShape(x)) x = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, x, 'c');
+        if (!Shape.hasDefaultStridesForShape(dy)) dy = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, dy, 'c');
         int[] perChannel = x.rank() == 2 ? new int[] {0} : new int[] {0, 2, 3};
         double m = (double) x.length() / x.size(1);
         INDArray invStd = Transforms.pow(var.add(eps), -0.5, false);

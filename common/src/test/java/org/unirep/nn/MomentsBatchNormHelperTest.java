@@ -68,15 +68,23 @@ class MomentsBatchNormHelperTest {
 
     /**
      * The written-out backward pass gives oneDNN's gradients (input, gamma, beta) to float rounding,
-     * on the decoder's conv activations and on a dense layer's: the largest difference is under 1e-5
+     * on the decoder's conv activations and on a dense layer's ('c' and 'f' ordered): the largest difference is under 1e-5
      * of the largest gradient, while a wrong term (dropping the mean of dy) would be off by far more.
      */
     @Test
     void backwardPassMatchesOneDnns() {
-        for (long[] shape : new long[][] {{64, 128, 25, 25}, {64, 512}}) {
+        for (long[] shape : new long[][] {{64, 128, 25, 25}, {64, 512}, {64, 512, 'f'}}) {
             long c = shape[1];
             Nd4j.getRandom().setSeed(11);
-            INDArray x = Nd4j.rand(DataType.FLOAT, shape).muli(3).subi(1), dy = Nd4j.rand(DataType.FLOAT, shape).subi(0.3);
+            INDArray x = Nd4j.rand(DataType.FLOAT, shape[0], shape[1]), dy;
+            if (shape.length == 4) x = Nd4j.rand(DataType.FLOAT, shape);
+            x.muli(3).subi(1);
+            dy = Nd4j.rand(DataType.FLOAT, x.shape()).subi(0.3);
+            if (shape.length == 3) { // a dense layer's activations and gradients come 'f'-ordered
+                x = x.dup('f');
+                dy = dy.dup('f');
+                shape = new long[] {shape[0], shape[1]};
+            }
             INDArray gamma = Nd4j.rand(DataType.FLOAT, 1, c).addi(0.5), beta = Nd4j.rand(DataType.FLOAT, 1, c);
             org.nd4j.common.primitives.Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray>[] out = new org.nd4j.common.primitives.Pair[2];
             INDArray[][] views = new INDArray[2][];
@@ -85,9 +93,11 @@ class MomentsBatchNormHelperTest {
             for (int h = 0; h < 2; h++) {
                 org.deeplearning4j.nn.workspace.LayerWorkspaceMgr ws = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
                 INDArray mean = Nd4j.zeros(DataType.FLOAT, 1, c), var = Nd4j.ones(DataType.FLOAT, 1, c);
-                helpers[h].preOutput(x, true, shape, gamma, beta, mean, var, 0.9, 1e-5, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW, ws);
+                // DL4J's helper gets 'c'-ordered copies (as BatchNormalization passes it): the reference
+                INDArray xh = h == 0 ? x.dup('c') : x, dyh = h == 0 ? dy.dup('c') : dy;
+                helpers[h].preOutput(xh, true, shape, gamma, beta, mean, var, 0.9, 1e-5, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW, ws);
                 views[h] = new INDArray[] {Nd4j.zeros(DataType.FLOAT, 1, c), Nd4j.zeros(DataType.FLOAT, 1, c)};
-                out[h] = helpers[h].backpropGradient(x, dy, shape, gamma, beta, views[h][0], views[h][1], 1e-5,
+                out[h] = helpers[h].backpropGradient(xh, dyh, shape, gamma, beta, views[h][0], views[h][1], 1e-5,
                         org.deeplearning4j.nn.conf.CNN2DFormat.NCHW, ws);
             }
             assertSame(views[1][0], out[1].getFirst().getGradientFor("gamma"));
