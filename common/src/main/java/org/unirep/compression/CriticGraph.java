@@ -316,7 +316,7 @@ public final class CriticGraph {
      * step then allocated its ~75 MB of activations and gradients afresh. Same numbers, bit for bit
      * (CriticGraphTest).
      */
-    public void fitStep(INDArray x, INDArray xhat, INDArray eps) {
+    public synchronized void fitStep(INDArray x, INDArray xhat, INDArray eps) { // as SameDiff.fit: one step at a time
         Map<String, INDArray> in = feed(x, xhat, eps);
         TrainingConfig tc = sd.getTrainingConfig();
         Map<String, INDArray> placeholders = new HashMap<>();

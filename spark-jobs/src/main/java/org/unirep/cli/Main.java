@@ -1,6 +1,7 @@
 package org.unirep.cli;
 
 import java.io.PrintWriter;
+import org.unirep.nn.CudaSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,6 +34,15 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // Before any command touches ND4J: the CUDA build names an unsupported GPU here (CPU build: no-op).
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                CudaSupport.check(-1);
+            } catch (IllegalStateException e) {
+                throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.getMessage(), e);
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println(cmd.getCommandName() + ": error: " + oneLine(ex));

@@ -3,6 +3,7 @@ package org.unirep.spark;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.nd4j.linalg.factory.Nd4j;
+import org.unirep.nn.CudaSupport;
 
 /**
  * Binds this task's ND4J work to what Spark gave it: the GPU of its "gpu" resource (executor and
@@ -18,6 +19,7 @@ public final class TaskDevice {
             scala.Option<ResourceInformation> gpu = tc.resources().get("gpu");
             if (gpu.isDefined() && gpu.get().addresses().length > 0) {
                 int device = Integer.parseInt(gpu.get().addresses()[0]);
+                CudaSupport.check(device); // one line naming an unsupported GPU, not CUDA's "no kernel image" mid-step
                 Nd4j.getAffinityManager().unsafeSetDevice(device);
                 return "gpu:" + device;
             }
