@@ -1,11 +1,15 @@
 package org.unirep.training;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.unirep.classifier.ClassifierEvaluator;
 import org.unirep.compression.CompressionModel;
 import org.unirep.compression.CriticGraph;
@@ -24,6 +28,8 @@ import org.unirep.data.Minibatches;
  */
 public final class Evaluation {
     public static final int BATCH = 500;
+    /** Images per forward pass within a test batch (measured: 100 is 20% faster than 500 or 50 here). */
+    static final int FORWARD_CHUNK = 100;
 
     private Evaluation() {}
 
@@ -43,15 +49,9 @@ public final class Evaluation {
             DataSet ds = Minibatches.toDataSet(data, from, Math.min(n, from + BATCH));
             int m = (int) ds.getFeatures().size(0);
             INDArray u = Seeds.dither(seeds.eval(epoch, b), m, dim, alpha);
-            INDArray recon, probs;
-            if (graphHasClassifier) {
-                INDArray[] out = net.output(false, ds.getFeatures(), u);
-                recon = out[0];
-                probs = out[1];
-            } else { // RDP: x^ only, without the graph's frozen critic copy (W1 comes from the run's critic below)
-                recon = CompressionModel.reconstruct(net, ds.getFeatures(), u, false).reshape(m, data.pixelsPerImage());
-                probs = classifier != null ? classifier.output(recon, false) : null;
-            }
+            INDArray[] out = forward(net, ds.getFeatures(), u, graphHasClassifier);
+            INDArray recon = out[0].reshape(m, data.pixelsPerImage());
+            INDArray probs = graphHasClassifier ? out[1] : classifier != null ? classifier.output(recon, false) : null;
             se += recon.squaredDistance(ds.getFeatures());
             if (probs != null) {
                 ce += ClassifierEvaluator.crossEntropySum(probs, ds.getLabels());
@@ -66,5 +66,32 @@ public final class Evaluation {
         boolean hasCe = graphHasClassifier || classifier != null;
         return new EpochMetrics(epoch, data.split().id(), se / ((double) n * data.pixelsPerImage()), hasCe ? ce / n : Double.NaN,
                 hasCe ? (double) correct / n : Double.NaN, critic != null ? w1 / n : Double.NaN);
+    }
+
+    /**
+     * x^ (and, for RDC graphs, the classifier's probabilities) of a test batch, run through the
+     * network in pieces of {@link #FORWARD_CHUNK}: inference is per image, so x^ is the same bit for
+     * bit (the classifier's probabilities to float rounding: its GEMMs block by batch size), and
+     * the decoder's 500-image activations (160 MB for the 64->128 transposed convolution) no
+     * longer stream through memory: 20% less time on 1 and 2 threads. RDP runs x^
+     * only, without the graph's frozen critic copy (W1 comes from the run's critic).
+     */
+    static INDArray[] forward(ComputationGraph net, INDArray x, INDArray u, boolean withClassifier) {
+        long n = x.size(0);
+        List<INDArray> recon = new ArrayList<>(), probs = new ArrayList<>();
+        for (long from = 0; from < n; from += FORWARD_CHUNK) {
+            INDArrayIndex rows = NDArrayIndex.interval(from, Math.min(n, from + FORWARD_CHUNK));
+            INDArray xs = x.get(rows, NDArrayIndex.all()).dup(), us = u.get(rows, NDArrayIndex.all()).dup();
+            if (withClassifier) {
+                INDArray[] out = net.output(false, xs, us);
+                recon.add(out[0]);
+                probs.add(out[1]);
+            } else {
+                recon.add(CompressionModel.reconstruct(net, xs, us, false).reshape(xs.size(0), x.size(1)));
+            }
+        }
+        INDArray r = recon.size() == 1 ? recon.get(0) : Nd4j.vstack(recon);
+        if (!withClassifier) return new INDArray[] {r};
+        return new INDArray[] {r, probs.size() == 1 ? probs.get(0) : Nd4j.vstack(probs)};
     }
 }
