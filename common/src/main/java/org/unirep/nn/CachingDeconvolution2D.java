@@ -32,15 +32,8 @@ public class CachingDeconvolution2D extends Deconvolution2D {
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
-        // DL4J's own instantiation (validation, parameter views, initialisation), then the same state in the caching layer.
         org.deeplearning4j.nn.api.Layer plain = super.instantiate(conf, listeners, layerIndex, paramsView, initializeParams, dataType);
-        Layer layer = new Layer(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(plain.paramTable());
-        layer.setConf(conf);
-        return layer;
+        return LayerTakeover.takeOver(plain, new Layer(conf, dataType), conf, listeners, layerIndex, paramsView);
     }
 
     /** The layer: remembers the output of its last training-mode forward pass for the backward pass that follows. */

@@ -1,6 +1,8 @@
 package org.unirep.nn;
 
+import java.util.Arrays;
 import java.util.Collection;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -43,15 +45,14 @@ public class InputGradientConvolution extends ConvolutionLayer {
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
-        // DL4J's own instantiation (validation, parameter views, initialisation, helper), then the same state here.
+        // The backward pass below handles what the critic uses; anything else fails here, when the network is built.
+        if (getConvolutionMode() == ConvolutionMode.Same || getDilation()[0] != 1 || getDilation()[1] != 1
+                || getCnn2dDataFormat() != CNN2DFormat.NCHW) {
+            throw new IllegalArgumentException("layer " + getLayerName() + ": InputGradientConvolution supports NCHW, no dilation and explicit"
+                    + " padding; got " + getConvolutionMode() + ", dilation " + Arrays.toString(getDilation()) + ", " + getCnn2dDataFormat());
+        }
         org.deeplearning4j.nn.api.Layer plain = super.instantiate(conf, listeners, layerIndex, paramsView, initializeParams, dataType);
-        Layer layer = new Layer(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(plain.paramTable());
-        layer.setConf(conf);
-        return layer;
+        return LayerTakeover.takeOver(plain, new Layer(conf, dataType), conf, listeners, layerIndex, paramsView);
     }
 
     /** The layer: remembers its last pre-activation for the backward pass that follows. */
@@ -79,11 +80,6 @@ public class InputGradientConvolution extends ConvolutionLayer {
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(true);
             ConvolutionLayer c = layerConf();
-            if (c.getConvolutionMode() == ConvolutionMode.Same || c.getDilation()[0] != 1 || c.getDilation()[1] != 1
-                    || c.getCnn2dDataFormat() != org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
-                throw new UnsupportedOperationException("InputGradientConvolution supports NCHW, no dilation, explicit padding; got "
-                        + c.getConvolutionMode() + ", dilation " + java.util.Arrays.toString(c.getDilation()) + ", " + c.getCnn2dDataFormat());
-            }
             INDArray z = forwardInput == input && forwardPreOutput != null ? forwardPreOutput : preOutput(true, true, workspaceMgr).getFirst();
             forget();
             INDArray dz = c.getActivationFn().backprop(z, epsilon).getFirst();
