@@ -1,14 +1,23 @@
 package org.unirep.nn;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
+import org.unirep.nn.CudaSupport.Backend;
 
 class CudaSupportTest {
 
@@ -22,14 +31,39 @@ class CudaSupportTest {
     void anUnsupportedGpuIsNamedInOneLine() {
         List<CudaSupport.Gpu> gpus = CudaSupport.parse(H200_AND_V100);
         assertEquals(List.of(new CudaSupport.Gpu(0, "NVIDIA H200", "9.0"), new CudaSupport.Gpu(1, "Tesla V100-SXM2-16GB", "7.0")), gpus);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> CudaSupport.check(gpus, -1));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> decide(gpus, -1, Map.of()));
         assertEquals(1, e.getMessage().lines().count());
         assertTrue(e.getMessage().startsWith("GPU 0 (NVIDIA H200) has compute capability 9.0;"), e.getMessage());
         assertTrue(e.getMessage().contains("3.7, 5.0, 5.2, 6.0, 6.1, 7.0, 7.5, 8.0, 8.6"), e.getMessage());
-        assertThrows(IllegalStateException.class, () -> CudaSupport.check(gpus, 0), "the task's own GPU");
-        CudaSupport.check(gpus, 1); // a task bound to the V100 runs
-        assertThrows(IllegalStateException.class, () -> CudaSupport.check(gpus, 2), "a GPU nvidia-smi does not list");
-        assertThrows(IllegalStateException.class, () -> CudaSupport.check(List.of(), -1), "no GPU at all");
+        assertTrue(e.getMessage().endsWith("or set BACKEND_PRIORITY_CPU=200 to run on the CPU backend"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> decide(gpus, 0, Map.of()), "the task's own GPU");
+        assertEquals(Backend.CUDA, decide(gpus, 1, Map.of()).backend(), "a task bound to the V100 runs on it");
+        assertThrows(IllegalStateException.class, () -> decide(gpus, 2, Map.of()), "a GPU nvidia-smi does not list");
+        // ND4J's ordering as it reads it: a CPU priority at or below the GPU's leaves the choice to the GPUs
+        assertThrows(IllegalStateException.class, () -> decide(gpus, -1, Map.of("BACKEND_PRIORITY_CPU", "100")));
+        assertThrows(IllegalStateException.class, () -> decide(gpus, -1, Map.of("BACKEND_PRIORITY_CPU", "200", "BACKEND_PRIORITY_GPU", "300")));
+    }
+
+    /** Without a GPU the CUDA build runs on the CPU backend and says so; a task that Spark gave a GPU nvidia-smi cannot see fails. */
+    @Test
+    void noGpuRunsOnTheCpu() {
+        CudaSupport.Choice c = decide(List.of(), -1, Map.of());
+        assertEquals(Backend.CPU, c.backend());
+        assertEquals("this is unirep's CUDA build (-Pcuda), but nvidia-smi lists no GPU here: ND4J runs on its CPU backend", c.warning());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> decide(List.of(), 3, Map.of()));
+        assertEquals("GPU 3 was assigned to this task, but nvidia-smi lists no GPU here", e.getMessage());
+    }
+
+    /** BACKEND_PRIORITY_CPU above the GPU's runs every task on the CPU, unsupported GPUs included, without asking nvidia-smi. */
+    @Test
+    void theUserCanChooseTheCpu() {
+        Supplier<List<CudaSupport.Gpu>> unasked = () -> fail("nvidia-smi asked although the CPU was chosen");
+        CudaSupport.Choice c = CudaSupport.decide(unasked, -1, Map.of("BACKEND_PRIORITY_CPU", "200"));
+        assertEquals(new CudaSupport.Choice(Backend.CPU, "ND4J runs on its CPU backend: BACKEND_PRIORITY_CPU=200 is above BACKEND_PRIORITY_GPU=100"), c);
+        assertTrue(CudaSupport.decide(unasked, 0, Map.of("BACKEND_PRIORITY_GPU", "-1")).warning()
+                .endsWith("BACKEND_PRIORITY_CPU=0 is above BACKEND_PRIORITY_GPU=-1 (GPU 0, assigned to this task, stays unused)"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> CudaSupport.decide(unasked, -1, Map.of("BACKEND_PRIORITY_CPU", "high")));
+        assertTrue(e.getMessage().startsWith("BACKEND_PRIORITY_CPU='high' is not an integer"), e.getMessage());
     }
 
     @Test
@@ -51,11 +85,41 @@ class CudaSupportTest {
         assertEquals(List.of(), CudaSupport.query(List.of(dir.resolve("absent").toString())));
     }
 
-    /** The CPU build (this one) has no CUDA backend: the check asks nothing and passes. */
+    /** The CPU build has no CUDA backend: the check asks nothing and answers CPU. */
     @Test
     void theCpuBuildIsNotChecked() {
-        assertFalse(CudaSupport.cudaBuild());
-        CudaSupport.check(-1);
+        assumeFalse(CudaSupport.cudaBuild(), "the CUDA build (-Pcuda)");
+        assertEquals(Backend.CPU, CudaSupport.check(-1));
+    }
+
+    /**
+     * The CUDA build (mvn -Pcuda; .ci/run runs this class so) on a machine without a GPU: ND4J runs
+     * on its CPU backend, the warning says so, and the stack trace of ND4J's failed CUDA probe stays off stderr.
+     */
+    @Test
+    void theCudaBuildRunsOnTheCpuWithoutAGpu() {
+        assumeTrue(CudaSupport.cudaBuild(), "the CUDA build (-Pcuda)");
+        assumeTrue(CudaSupport.query(CudaSupport.QUERY).isEmpty(), "a machine without a GPU");
+        PrintStream err = System.err;
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(seen, true, StandardCharsets.UTF_8));
+        Backend b;
+        try {
+            b = CudaSupport.check(-1);
+        } finally {
+            System.setErr(err);
+        }
+        String out = seen.toString(StandardCharsets.UTF_8);
+        err.print(out);
+        assertEquals(Backend.CPU, b);
+        assertFalse(CudaSupport.isCuda(Nd4j.getBackend()), Nd4j.getBackend().getClass().getName());
+        assertEquals(6.0, Nd4j.createFromArray(1f, 2f, 3f).sumNumber().doubleValue(), 0.0, "the CPU backend computes");
+        assertTrue(out.contains("nvidia-smi lists no GPU here: ND4J runs on its CPU backend"), out);
+        assertFalse(out.contains("\tat org."), "no stack trace: " + out);
+    }
+
+    private static CudaSupport.Choice decide(List<CudaSupport.Gpu> gpus, int device, Map<String, String> env) {
+        return CudaSupport.decide(() -> gpus, device, env);
     }
 
     private static Path script(Path path, String body) throws IOException {

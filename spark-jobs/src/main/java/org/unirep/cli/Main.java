@@ -34,10 +34,13 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        // Before any command touches ND4J: the CUDA build names an unsupported GPU here (CPU build: no-op).
+        // Before any command touches ND4J, the CUDA build picks its backend: it names an unsupported GPU
+        // here, or says it runs on the CPU (CPU build: no-op). Not for --help and --version.
         cl.setExecutionStrategy(parsed -> {
             try {
-                CudaSupport.check(-1);
+                if (parsed.asCommandLineList().stream().noneMatch(c -> c.isUsageHelpRequested() || c.isVersionHelpRequested())) {
+                    CudaSupport.check(-1);
+                }
             } catch (IllegalStateException e) {
                 throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.getMessage(), e);
             }
