@@ -1,9 +1,19 @@
 -- curves: one row per (sweep, dataset, rate, mode, kind, lambda), the same numbers as `unirep report`'s curves table.
 -- Each ok run's metrics are already its last-3-epoch test means; this averages them over seeds, with the spread.
 -- Stage 1's encoder models are end-to-end models trained data-parallel: they get their own kind, shared_encoder.
+-- One trained on one worker is also the end-to-end model at its lambda (trained exactly as alone, so the sweep
+-- does not train that point twice): it counts as that point too, unless a stage-2 run of it exists (older sweeps).
 CREATE OR REPLACE TEMP VIEW curves AS
+WITH pts AS (
+  SELECT *, CASE WHEN stage = 'encoder' THEN 'shared_encoder' ELSE kind END AS curve_kind FROM runs WHERE status = 'ok'
+  UNION ALL
+  SELECT e.*, 'end_to_end' AS curve_kind FROM runs e
+  LEFT ANTI JOIN runs f
+    ON f.status = 'ok' AND f.stage = 'fanout' AND f.kind = 'end_to_end' AND f.sweep_id = e.sweep_id AND f.dataset = e.dataset
+       AND f.rate_bits = e.rate_bits AND f.mode = e.mode AND f.lambda = e.lambda AND f.seed = e.seed
+  WHERE e.status = 'ok' AND e.stage = 'encoder' AND get_json_object(e.config, '$.workers') = '1')
 SELECT sweep_id, dataset, rate_bits, mode,
-       CASE WHEN stage = 'encoder' THEN 'shared_encoder' ELSE kind END AS kind,
+       curve_kind AS kind,
        lambda,
        first(encoder_lambda)               AS encoder_lambda,
        CAST(count(DISTINCT seed) AS INT)   AS seeds,
@@ -16,6 +26,5 @@ SELECT sweep_id, dataset, rate_bits, mode,
        avg(w1)                             AS w1,
        coalesce(stddev_pop(w1), 0D)        AS w1_std,
        min_by(model_path, seed)            AS model_path   -- the lowest seed's model: the report's reconstructions
-FROM runs
-WHERE status = 'ok'
-GROUP BY sweep_id, dataset, rate_bits, mode, CASE WHEN stage = 'encoder' THEN 'shared_encoder' ELSE kind END, lambda
+FROM pts
+GROUP BY sweep_id, dataset, rate_bits, mode, curve_kind, lambda

@@ -47,8 +47,9 @@ public final class SharedEncoderJob {
             EpochCheckpoints.Start begin = epochs.resumeOr(c, classifier, () -> TrainingRun.endToEnd(c, classifier));
             TrainingRun run = begin.run();
             EpochCheckpoints.Progress from = begin.from();
-            log.info("[{}] {}: stage 1 on {} images, {} workers, averaging every {} minibatches{}", runId, p.label(), train.value().count(),
-                    p.workers(), p.averagingFrequency(), from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone());
+            log.info("[{}] {}: stage 1 on {} images, {}, averaging every {} minibatches{}", runId, p.label(), train.value().count(),
+                    p.workers() == 1 ? "1 worker" : p.workers() + " workers", p.averagingFrequency(),
+                    from.epochsDone() == 0 ? "" : ", resuming after epoch " + from.epochsDone());
             TrainingRun.Result r = run.named("[" + runId + "] " + p.label()).train(
                     new AveragingEpochFitter(jsc, train, p.workers(), p.averagingFrequency(), description), test, from, epochs);
             if (r.status() == RunStatus.DIVERGED) {

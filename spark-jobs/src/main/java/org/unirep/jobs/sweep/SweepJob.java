@@ -106,8 +106,8 @@ public final class SweepJob {
         for (GridPoint p : concat(plan.encoders(), plan.fanOut())) if (isFinal(attempts.get(p.runId()))) skipped++;
         ResultsRootCheck.space(files, layout, plan.total() - skipped);
         SweepProgress progress = new SweepProgress(c.id(), plan.total(), skipped);
-        log.info("sweep {}: {} points ({} shared encoders, {} fan-out), {} already done; results at {}", c.id(), plan.total(),
-                plan.encoders().size(), plan.fanOut().size(), skipped, files.qualify(c.results()));
+        log.info("sweep {}: {} points ({} shared encoder{}, {} fan-out), {} already done; results at {}", c.id(), plan.total(),
+                plan.encoders().size(), plan.encoders().size() == 1 ? "" : "s", plan.fanOut().size(), skipped, files.qualify(c.results()));
 
         LabeledImages test = data.load(spark, Split.TEST);
         if (c.testExamples() > 0) test = test.head(c.testExamples());

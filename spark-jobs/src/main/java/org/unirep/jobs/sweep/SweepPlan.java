@@ -10,7 +10,10 @@ import org.unirep.jobs.plan.Stage;
 /**
  * The grid of a sweep: stage 1 holds one shared encoder per (rate, mode, seed), trained end to end
  * at the mode's encoder lambda; stage 2 holds a universal decoder per universal lambda on that
- * encoder, and an end-to-end baseline per end-to-end lambda.
+ * encoder, and an end-to-end baseline per end-to-end lambda, except the one at the encoder's lambda
+ * when the encoder trains on one worker: that encoder is the same model (one worker trains exactly as
+ * alone, AveragingEpochFitterTest), so it is not trained twice and the curves count it as that point
+ * (notebooks/sql/curves.sql).
  */
 public record SweepPlan(List<GridPoint> encoders, List<GridPoint> fanOut) {
 
@@ -30,6 +33,7 @@ public record SweepPlan(List<GridPoint> encoders, List<GridPoint> fanOut) {
                                 datasetChecksum, classifierId, 0, 0));
                     }
                     for (double l : g.endToEnd()) {
+                        if (workers == 1 && l == g.encoderLambda()) continue; // the encoder is this model
                         fanOut.add(point(c, Stage.FANOUT, Kind.END_TO_END, mode, rate, l, l, null, seed,
                                 datasetChecksum, classifierId, 0, 0));
                     }

@@ -17,7 +17,12 @@ public final class TestPoints {
 
     /** A stage-1 shared encoder, trained end to end at {@code lambda} on 2 workers. */
     public static GridPoint encoder(Mode mode, double lambda, long seed) {
+        return encoder(mode, lambda, seed, 2);
+    }
+
+    /** A stage-1 shared encoder, trained end to end at {@code lambda} on {@code workers} workers. */
+    public static GridPoint encoder(Mode mode, double lambda, long seed, int workers) {
         return new GridPoint(Stage.ENCODER, Kind.END_TO_END, mode, "mnist", "0123456789abcdef", "fedcba9876543210", 3, 3, lambda,
-                lambda, null, seed, 30, 64, REFERENCE, 0, 0, 2, 5);
+                lambda, null, seed, 30, 64, REFERENCE, 0, 0, workers, 5);
     }
 }

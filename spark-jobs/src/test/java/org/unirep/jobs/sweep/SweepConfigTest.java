@@ -54,8 +54,13 @@ class SweepConfigTest {
             if (p.universal()) assertTrue(plan.encoders().stream().anyMatch(e -> e.runId().equals(p.encoderRunId())));
         }
         assertNotNull(SweepConfig.load(conf("smoke.conf"), List.of()));
-        SweepConfig reduced = SweepConfig.load(conf("reduced-rdc.conf"), List.of());
-        assertEquals(6, SweepPlan.of(reduced, "a", "clf", 2).total(), "README's reduced sweep: an encoder and 5 fan-out points");
+        SweepConfig quickstart = SweepConfig.load(conf("quickstart.conf"), List.of());
+        SweepPlan alone = SweepPlan.of(quickstart, "a", "clf", 1);
+        assertEquals(List.of(1, 3), List.of(alone.encoders().size(), alone.fanOut().size()),
+                "bin/quickstart: the encoder (also the end-to-end model at 0.015), end to end at 0 and 0.005, universal at 0");
+        assertEquals(List.of(0.0, 0.005), alone.fanOut().stream().filter(p -> !p.universal()).map(GridPoint::lambda).toList(),
+                "a one-worker encoder is the end-to-end point at its lambda: not trained twice");
+        assertEquals(5, SweepPlan.of(quickstart, "a", "clf", 2).total(), "with 2 workers the encoder is not that model: trained again");
     }
 
     @Test
