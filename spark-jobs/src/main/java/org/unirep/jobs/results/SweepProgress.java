@@ -12,7 +12,8 @@ public final class SweepProgress {
     private final String sweepId;
     private final int total;
     private final long started = System.nanoTime();
-    private int done, failed, trainedHere, toTrain;
+    private int done, failed, trainedHere, toTrain, startedHere, slots = 1;
+    private double secondsHere; // summed durations of the points that ended here
 
     public SweepProgress(String sweepId, int total, int alreadyDone) {
         this.sweepId = sweepId;
@@ -23,16 +24,33 @@ public final class SweepProgress {
     /** Points queued for training in this submission (retries included). */
     public synchronized void queued(int n) { toTrain += n; }
 
+    /** A point started training; {@code slots}: the task slots the sweep fills now. */
+    public synchronized void started(int slots) {
+        startedHere++;
+        this.slots = Math.max(1, slots);
+    }
+
     /** A point ended in this submission (any status). */
     public synchronized void ended(RunRecord r, String label) {
         trainedHere++;
+        secondsHere += r.seconds();
         int remainingHere = Math.max(0, toTrain - trainedHere);
         if (r.status() == RunStatus.OK) done++;
         else failed++;
         double elapsed = (System.nanoTime() - started) / 1e9;
-        long left = Math.round(elapsed / trainedHere * remainingHere);
+        long left = left(remainingHere, Math.max(0, startedHere - trainedHere), secondsHere / trainedHere, slots);
         log.info("sweep {}: {}/{} points ok, {} not ok | {} -> {} in {} s | elapsed {}, ~{} left", sweepId, done, total, failed,
                 label, r.status(), String.format("%.0f", r.seconds()), fmt(Math.round(elapsed)), fmt(left));
+    }
+
+    /**
+     * Time left: the points not started take the mean duration so far, those in flight half of it,
+     * spread over the slots the remaining points can use (extrapolating finished points alone counts
+     * a point that ends next to another as if the rest ran one at a time).
+     */
+    static long left(int remaining, int inFlight, double meanSeconds, int slots) {
+        double work = Math.max(0, remaining - inFlight) * meanSeconds + Math.min(inFlight, remaining) * meanSeconds / 2;
+        return Math.round(work / Math.max(1, Math.min(slots, remaining)));
     }
 
     static String fmt(long seconds) {

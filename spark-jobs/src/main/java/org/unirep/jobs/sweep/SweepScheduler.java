@@ -114,6 +114,7 @@ final class SweepScheduler {
                     running++;
                     used += next.cost();
                     if (next.isEncoder()) maxEncodersAtOnce = Math.max(maxEncodersAtOnce, ++encodersRunning);
+                    progress.started(now);
                     Runner runner = next.isEncoder() ? encoder : fanOut;
                     done.submit(() -> new Ended(next, runner.run(next.item().point(), next.item().attempt())));
                 }
