@@ -24,12 +24,14 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.unirep.data.DatasetName;
+import org.unirep.nn.BranchFreeLeakyReLU;
 import org.unirep.nn.CachingDeconvolution2D;
 import org.unirep.nn.InputGradientConvolution;
 import org.unirep.nn.OneDnn;
@@ -87,20 +89,20 @@ public final class CompressionModel {
         String prev = INPUT;
         for (int i = 0; i < ENCODER_WIDTHS.length; i++) {
             prev = block(g, "enc" + (i + 1), new DenseLayer.Builder().nOut(ENCODER_WIDTHS[i]).activation(Activation.IDENTITY).build(),
-                    Activation.LEAKYRELU, prev, frozenEncoder);
+                    leakyRelu(), prev, frozenEncoder);
         }
         prev = block(g, "latent", new DenseLayer.Builder().nOut(c.dim()).activation(Activation.IDENTITY).build(),
-                Activation.TANH, prev, frozenEncoder);
+                Activation.TANH.getActivationFunction(), prev, frozenEncoder);
         // z - u with z = Q(y + u): the dither is an explicit input, the quantiser a pure function.
         g.addVertex("dithered", new ElementWiseVertex(ElementWiseVertex.Op.Add), prev, DITHER);
         g.addLayer(QUANTIZER, new ActivationLayer.Builder().activation(new SoftToHardQuantizer(c.levels(), c.sigma())).build(), "dithered");
         g.addVertex("received", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), QUANTIZER, DITHER);
 
-        prev = block(g, "dec1", new DenseLayer.Builder().nOut(128).activation(Activation.IDENTITY).build(), Activation.LEAKYRELU, "received", false);
-        prev = block(g, "dec2", new DenseLayer.Builder().nOut(512).activation(Activation.IDENTITY).build(), Activation.LEAKYRELU, prev, false);
+        prev = block(g, "dec1", new DenseLayer.Builder().nOut(128).activation(Activation.IDENTITY).build(), leakyRelu(), "received", false);
+        prev = block(g, "dec2", new DenseLayer.Builder().nOut(512).activation(Activation.IDENTITY).build(), leakyRelu(), prev, false);
         g.inputPreProcessor("dec3", new FeedForwardToCnnPreProcessor(4, 4, 32));
-        prev = block(g, "dec3", deconv(64, 5, 2), Activation.LEAKYRELU, prev, false);
-        prev = block(g, "dec4", deconv(128, 5, 2), Activation.LEAKYRELU, prev, false);
+        prev = block(g, "dec3", deconv(64, 5, 2), leakyRelu(), prev, false);
+        prev = block(g, "dec4", deconv(128, 5, 2), leakyRelu(), prev, false);
         g.addLayer(DECODER_OUT, new CachingDeconvolution2D(new Deconvolution2D.Builder().kernelSize(4, 4).stride(1, 1).nOut(1)
                 .activation(Activation.SIGMOID)), prev);
         g.inputPreProcessor(RECON, new CnnToFeedForwardPreProcessor(DatasetName.ROWS, DatasetName.COLS, 1));
@@ -111,7 +113,7 @@ public final class CompressionModel {
             String in = DECODER_OUT;
             for (int i = 0; i < CRITIC_WIDTHS.length; i++) {
                 g.addLayer("crit_conv" + (i + 1), frozen(new InputGradientConvolution(new ConvolutionLayer.Builder(5, 5).stride(2, 2).padding(2, 2)
-                        .nOut(CRITIC_WIDTHS[i]).activation(Activation.LEAKYRELU))), in);
+                        .nOut(CRITIC_WIDTHS[i]).activation(leakyRelu()))), in);
                 in = "crit_conv" + (i + 1);
             }
             g.addLayer("crit_fc", frozen(new DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build()), in);
@@ -231,7 +233,7 @@ public final class CompressionModel {
     }
 
     private static String block(ComputationGraphConfiguration.GraphBuilder g, String name,
-                                org.deeplearning4j.nn.conf.layers.Layer layer, Activation act, String input, boolean frozen) {
+                                org.deeplearning4j.nn.conf.layers.Layer layer, IActivation act, String input, boolean frozen) {
         // A frozen (universal) encoder needs no gradient: plain FrozenLayer runs it in inference mode
         // (BatchNorm on its running statistics) and stops backprop there. FrozenLayerWithBackprop
         // would break BatchNorm's backward pass, which expects training-mode caches.
@@ -241,6 +243,11 @@ public final class CompressionModel {
         g.addLayer(name + "_bn", frozen ? new FrozenLayer(bn) : bn, name);
         g.addLayer(name + "_act", frozen ? new FrozenLayer(a) : a, name + "_bn");
         return name + "_act";
+    }
+
+    /** The reference's LeakyReLU (PyTorch's default slope 0.01), computed without a branch per value. */
+    private static IActivation leakyRelu() {
+        return new BranchFreeLeakyReLU(0.01);
     }
 
     private static Deconvolution2D deconv(int nOut, int k, int s) {

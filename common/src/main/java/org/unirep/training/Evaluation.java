@@ -70,8 +70,8 @@ public final class Evaluation {
 
     /**
      * x^ (and, for RDC graphs, the classifier's probabilities) of a test batch, run through the
-     * network in pieces of {@link #FORWARD_CHUNK}: inference is per image, so x^ is the same bit for
-     * bit (the classifier's probabilities to float rounding: its GEMMs block by batch size), and
+     * network in pieces of {@link #FORWARD_CHUNK}: inference is per image, so x^ and the classifier's
+     * probabilities are those of one whole-batch pass to float rounding (GEMMs block by batch size), and
      * the decoder's 500-image activations (160 MB for the 64->128 transposed convolution) no
      * longer stream through memory: 20% less time on 1 and 2 threads. RDP runs x^
      * only, without the graph's frozen critic copy (W1 comes from the run's critic).

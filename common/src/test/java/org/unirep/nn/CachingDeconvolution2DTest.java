@@ -59,6 +59,53 @@ class CachingDeconvolution2DTest {
         }
     }
 
+    private static MultiLayerNetwork single(boolean fast, int inC, int nOut, int k, int stride, int pad, int size) {
+        Deconvolution2D.Builder b = new Deconvolution2D.Builder().kernelSize(k, k).stride(stride, stride).padding(pad, pad).nOut(nOut)
+                .activation(Activation.SIGMOID);
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT).updater(new Adam(1e-2)).list()
+                .layer(fast ? new CachingDeconvolution2D(b) : b.build())
+                .layer(new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(size, size, inC)).build();
+        OneDnn.enable();
+        MultiLayerNetwork n = new MultiLayerNetwork(conf);
+        n.init();
+        return n;
+    }
+
+    /**
+     * In float, on oneDNN, both forward paths (the GEMM + col2im below GEMM_BELOW_CHANNELS output
+     * channels, oneDNN's deconvolution above) and the backward pass give DL4J's output and gradients
+     * up to float rounding, with stride and padding (the decoder's layers: 128->1 k4 s1, 64->128 k5 s2).
+     */
+    @Test
+    void givesDl4jsOutputAndGradientsInFloat() {
+        int[][] cases = {{128, 1, 4, 1, 0, 25}, {64, 128, 5, 2, 0, 11}, {16, 3, 5, 2, 1, 7}, {16, 12, 3, 2, 1, 6}};
+        for (int[] c : cases) {
+            String what = java.util.Arrays.toString(c);
+            MultiLayerNetwork plain = single(false, c[0], c[1], c[2], c[3], c[4], c[5]), fast = single(true, c[0], c[1], c[2], c[3], c[4], c[5]);
+            Nd4j.getRandom().setSeed(11);
+            plain.params().assign(Nd4j.rand(DataType.FLOAT, plain.params().shape()).subi(0.5).muli(0.2)); // a bias that is not 0
+            fast.setParams(plain.params().dup());
+            INDArray x = Nd4j.rand(DataType.FLOAT, 6, c[0], c[5], c[5]).subi(0.5);
+            INDArray outPlain = plain.output(x, false), outFast = fast.output(x, false);
+            assertArrayEquals(outPlain.shape(), outFast.shape(), what);
+            assertEquals(0.0, outPlain.sub(outFast).amaxNumber().doubleValue(), 1e-5, what);
+            INDArray y = Nd4j.rand(DataType.FLOAT, outPlain.shape());
+            plain.setInput(x);
+            plain.setLabels(y);
+            fast.setInput(x);
+            fast.setLabels(y);
+            plain.computeGradientAndScore();
+            fast.computeGradientAndScore();
+            for (String param : new String[] {"0_W", "0_b"}) {
+                INDArray gp = plain.gradient().getGradientFor(param), gf = fast.gradient().getGradientFor(param);
+                double scale = gp.amaxNumber().doubleValue();
+                assertTrue(scale > 0, what + " " + param);
+                assertEquals(0.0, gp.sub(gf).amaxNumber().doubleValue() / scale, 1e-4, what + " " + param);
+            }
+        }
+    }
+
     @Test
     void savedModelsLoadWithTheLayer() throws IOException {
         MultiLayerNetwork n = net(true, Activation.IDENTITY);
