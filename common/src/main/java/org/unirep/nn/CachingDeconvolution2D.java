@@ -117,17 +117,7 @@ public class CachingDeconvolution2D extends Deconvolution2D {
             long outH = (h - 1) * s[0] + k[0] - 2L * p[0], outW = (wd - 1) * s[1] + k[1] - 2L * p[1];
             INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), new long[] {n, outC, outH, outW}, 'c');
             if (outC < GEMM_BELOW_CHANNELS) {
-                // columns[n, oC*kH*kW, h*w] = W^T x per image, as one GEMM over all images; col2im sums them into z.
-                long taps = outC * k[0] * k[1], hw = h * wd;
-                INDArray wt = w.permute(1, 2, 3, 0).dup('c').reshape('c', taps, inC);
-                INDArray xt = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, input.dataType(), new long[] {inC, n, hw}, 'c');
-                xt.assign(input.reshape('c', n, inC, hw).permute(1, 0, 2));
-                INDArray colsT = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, input.dataType(), new long[] {taps, n, hw}, 'c');
-                Nd4j.gemm(wt, xt.reshape('c', inC, n * hw), colsT.reshape('c', taps, n * hw), false, false, 1.0, 0.0);
-                INDArray cols = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, input.dataType(), new long[] {n, outC, k[0], k[1], h, wd}, 'c');
-                cols.reshape('c', n, taps, hw).assign(colsT.permute(1, 0, 2));
-                Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(cols).addOutputs(z)
-                        .addIntegerArguments(s[0], s[1], p[0], p[1], (int) outH, (int) outW, 1, 1, 0).build());
+                TransposedConvolution.byGemm(input, w, k, s, p, z, workspaceMgr);
             } else {
                 Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(input, w).addOutputs(z)
                         .addIntegerArguments(k[0], k[1], s[0], s[1], p[0], p[1], 1, 1, 0, 0, 1).build()); // NCHW, weights [iC, oC, kH, kW]

@@ -86,6 +86,11 @@ public class InputGradientConvolution extends ConvolutionLayer {
             INDArray w = getParamWithNoise("W", true, workspaceMgr); // [oC, iC, kH, kW]: the transposed convolution's [iC', oC', kH, kW]
             int[] k = c.getKernelSize(), s = c.getStride(), p = c.getPadding();
             long n = input.size(0), inC = input.size(1), h = input.size(2), wd = input.size(3);
+            if (inC < CachingDeconvolution2D.GEMM_BELOW_CHANNELS) { // the first layer (1 input channel): col2im crops at the padding itself
+                INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dz.dataType(), new long[] {n, inC, h, wd}, 'c');
+                TransposedConvolution.byGemm(dz, w, k, s, p, dx, workspaceMgr);
+                return new Pair<>(new DefaultGradient(), dx);
+            }
             long fullH = (dz.size(2) - 1) * s[0] + k[0], fullW = (dz.size(3) - 1) * s[1] + k[1];
             INDArray full = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dz.dataType(), new long[] {n, inC, fullH, fullW}, 'c');
             Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(dz, w).addOutputs(full)
