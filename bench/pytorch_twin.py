@@ -14,8 +14,14 @@ frozen, WGAN-GP loss, critic Adam) and a generator step otherwise (critic frozen
 decoder Adam on MSE - lambda * mean D(x^) for RDP, MSE + lambda * CE(c(x^), y) for RDC); a fresh
 dither for every forward pass. Evaluation: eval mode, no grad, batches of 500: reconstruction,
 critic on x and x^, classifier on x^.
+
+After the figures it prints, for `unirep bench --twin` to turn images/s into GFLOP/s: the GFLOP/s of the
+critic's largest convolution at batch 256 per thread count ("best convolution", about the most any
+convolution here reaches on this CPU), and the convolution and matrix-product MFLOP per image of each
+figure, counted from the ATen ops this loop dispatches ("flops").
 """
 import argparse
+import math
 import os
 import time
 
@@ -23,6 +29,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.utils._python_dispatch import TorchDispatchMode
 
 TRAIN_IMAGES, TEST_IMAGES, BATCH, EVAL_BATCH = 60000, 10000, 64, 500
 
@@ -108,7 +115,8 @@ def gradient_penalty(critic, real, fake):
     return ((g.view(g.size(0), -1).norm(2, dim=1) - 1) ** 2).mean()
 
 
-def train(mode, batches, warmup, lam=0.01):
+def make_step(mode, lam=0.01):
+    """The reference loop's step on a fixed minibatch: step(i) is a critic step for even i, else a generator step."""
     torch.manual_seed(1)
     np.random.seed(1)
     enc, dec, critic, clf = Encoder(), Decoder(), Critic(), classifier_net()
@@ -143,15 +151,21 @@ def train(mode, batches, warmup, lam=0.01):
             opt_g.step()
             opt_e.step()
 
+    return step, (enc, dec, critic, clf)
+
+
+def train(mode, batches, warmup):
+    step, models = make_step(mode)
     for i in range(warmup):
         step(i)
     t = time.perf_counter()
     for i in range(batches):
         step(warmup + i)
-    return BATCH * batches / (time.perf_counter() - t), (enc, dec, critic, clf)
+    return BATCH * batches / (time.perf_counter() - t), models
 
 
-def evaluate(models, batches):
+def eval_pass(models):
+    """One evaluation batch as the reference evaluates: reconstruction, critic on x and x^, classifier on x^."""
     enc, dec, critic, clf = models
     for m in models:
         m.eval()
@@ -163,12 +177,71 @@ def evaluate(models, batches):
         xr = dec(enc(x, u), u)
         return F.mse_loss(x, xr), critic(x).mean() - critic(xr).mean(), F.cross_entropy(clf(xr), s)
 
+    return one
+
+
+def evaluate(models, batches):
+    one = eval_pass(models)
     with torch.no_grad():
         one()
         t = time.perf_counter()
         for _ in range(batches):
             one()
         return EVAL_BATCH * batches / (time.perf_counter() - t)
+
+
+class FlopCount(TorchDispatchMode):
+    """Multiply-adds x 2 of the convolutions and matrix products torch dispatches (forward, backward and
+    the gradient penalty's double backward alike); elementwise work is not counted."""
+
+    def __init__(self):
+        super().__init__()
+        self.flops = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        op = func.overloadpacket
+        if op is torch.ops.aten.mm:
+            self.flops += 2 * args[0].shape[0] * args[0].shape[1] * args[1].shape[1]
+        elif op is torch.ops.aten.addmm:
+            self.flops += 2 * args[1].shape[0] * args[1].shape[1] * args[2].shape[1]
+        elif op is torch.ops.aten.bmm:
+            self.flops += 2 * args[0].shape[0] * args[0].shape[1] * args[0].shape[2] * args[1].shape[2]
+        elif op is torch.ops.aten.convolution:  # transposed: each input value meets every weight of its channel
+            self.flops += 2 * (args[0] if args[6] else out).numel() * math.prod(args[1].shape[1:])
+        elif op is torch.ops.aten.convolution_backward:  # grad_output, input, weight, ..., transposed = args[7], output_mask = args[10]
+            macs = (args[1] if args[7] else args[0]).numel() * math.prod(args[2].shape[1:])
+            self.flops += 2 * macs * (int(args[10][0]) + int(args[10][1]))
+        return out
+
+
+def flops_per_image():
+    """MFLOP per image of each bench figure: the mean of a critic and a generator step; one evaluation pass."""
+    figures = {}
+    for mode in ("rdc", "rdp"):
+        step, models = make_step(mode)
+        per_step = []
+        for i in (0, 1):
+            with FlopCount() as c:
+                step(i)
+            per_step.append(c.flops / BATCH)
+        figures[f"train {mode} (critic+generator)"] = sum(per_step) / 2 / 1e6
+        if mode == "rdc":
+            with torch.no_grad(), FlopCount() as c:
+                eval_pass(models)()
+            figures["evaluation rdc"] = c.flops / EVAL_BATCH / 1e6
+    return figures
+
+
+def best_convolution():
+    """GFLOP/s of the critic's largest convolution (128->256, 5x5, stride 2) at batch 256: about the best any
+    convolution of these models reaches on this CPU at the current thread count."""
+    x, w = torch.rand(256, 128, 7, 7), torch.rand(256, 128, 5, 5)
+    F.conv2d(x, w, stride=2, padding=2)
+    reps, t = 10, time.perf_counter()
+    for _ in range(reps):
+        F.conv2d(x, w, stride=2, padding=2)
+    return 2 * 256 * 256 * 4 * 4 * 128 * 25 * reps / (time.perf_counter() - t) / 1e9
 
 
 def blas():
@@ -204,3 +277,6 @@ if __name__ == "__main__":
             print(line(f"train {mode} (critic+generator)", t, BATCH, ips), flush=True)
             if mode == "rdc":
                 print(line("evaluation rdc", t, EVAL_BATCH, evaluate(models, max(2, a.batches // 8))), flush=True)
+        print(f"best convolution {t:7d} {best_convolution():10.1f} GFLOP/s", flush=True)
+    for what, mflop in flops_per_image().items():
+        print(f"flops {what:<30} {mflop:10.1f} MFLOP/image", flush=True)
