@@ -33,7 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *       layer (1 thread, batch 64), most of the model's FLOPs;</li>
  *   <li>with fewer than {@value #GEMM_BELOW_CHANNELS} output channels (the decoder's last layer,
  *       128->1), the forward pass is one GEMM and a col2im: oneDNN's transposed convolution runs
- *       at 4-9 GFLOP/s there (37 ms on 1 thread against 8).</li>
+ *       at 4-9 GFLOP/s there (35-44 ms on 1 thread against 9).</li>
  * </ul>
  * Numbers: equal to DL4J's layer up to float rounding (the sums run in another order).
  * <pre>

@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A transposed convolution with few output channels as one GEMM and a col2im, for the layers where
  * oneDNN's deconvolution is slow: with 1 output channel it runs at 4-9 GFLOP/s (the decoder's
- * 128->1 layer: 37 ms on one thread against 8 this way; the critic's first layer's input gradient,
+ * 128->1 layer: 35-44 ms on one thread against 9 this way; the critic's first layer's input gradient,
  * 64->1, likewise).
  * <pre>
  *   columns[n, oC*kH*kW, h*w] = W^T x   (one GEMM over all images: W [iC, oC, kH, kW], x [n, iC, h, w])
