@@ -108,12 +108,12 @@ public class CachingDeconvolution2D extends Deconvolution2D {
             assertInputSet(false);
             Deconvolution2D c = (Deconvolution2D) layerConf();
             INDArray w = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr); // [iC, oC, kH, kW]
-            int[] k = c.getKernelSize(), s = c.getStride(), p = c.getPadding();
-            long n = input.size(0), inC = input.size(1), h = input.size(2), wd = input.size(3), outC = w.size(1);
-            if (input.rank() != 4 || inC != w.size(0)) {
+            if (input.rank() != 4 || input.size(1) != w.size(0)) {
                 throw new IllegalArgumentException("layer " + c.getLayerName() + ": expected input [n, " + w.size(0) + ", h, w], got "
                         + Arrays.toString(input.shape()));
             }
+            int[] k = c.getKernelSize(), s = c.getStride(), p = c.getPadding();
+            long n = input.size(0), h = input.size(2), wd = input.size(3), outC = w.size(1);
             long outH = (h - 1) * s[0] + k[0] - 2L * p[0], outW = (wd - 1) * s[1] + k[1] - 2L * p[1];
             INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), new long[] {n, outC, outH, outW}, 'c');
             if (outC < GEMM_BELOW_CHANNELS) {
