@@ -31,20 +31,18 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>the bias is added after the transposed convolution, and its gradient summed apart: with a
  *       bias input, libnd4j's {@code deconv2d} takes 64 ms instead of 36 for the decoder's 64->128
  *       layer (1 thread, batch 64), most of the model's FLOPs;</li>
- *   <li>with fewer than {@value #GEMM_BELOW_CHANNELS} output channels (the decoder's last layer,
+ *   <li>with fewer than {@value TransposedConvolution#GEMM_BELOW_CHANNELS} output channels (the decoder's last layer,
  *       128->1), the forward pass is one GEMM and a col2im: oneDNN's transposed convolution runs
  *       at 4-9 GFLOP/s there (35-44 ms on 1 thread against 9).</li>
  * </ul>
  * Numbers: equal to DL4J's layer up to float rounding (the sums run in another order).
  * <pre>
  *   z = deconv(x, W, stride s, pad p) + b      W: [iC, oC, kH, kW]
- *     = col2im(W^T x) + b                      (oC < GEMM_BELOW_CHANNELS)
+ *     = col2im(W^T x) + b                      (few output channels: TransposedConvolution)
  *   backward: dz = act'(z) da;  dx, dW = deconv2d_bp(x, W, dz);  db = sum of dz over n, h, w
  * </pre>
  */
 public class CachingDeconvolution2D extends Deconvolution2D {
-    /** Below this many output channels the forward pass is a GEMM and col2im instead of oneDNN's deconvolution. */
-    public static final int GEMM_BELOW_CHANNELS = 8;
 
     /** For Jackson (saved configurations name this class). */
     public CachingDeconvolution2D() {}
@@ -116,7 +114,7 @@ public class CachingDeconvolution2D extends Deconvolution2D {
             long n = input.size(0), h = input.size(2), wd = input.size(3), outC = w.size(1);
             long outH = (h - 1) * s[0] + k[0] - 2L * p[0], outW = (wd - 1) * s[1] + k[1] - 2L * p[1];
             INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), new long[] {n, outC, outH, outW}, 'c');
-            if (outC < GEMM_BELOW_CHANNELS) {
+            if (outC < TransposedConvolution.GEMM_BELOW_CHANNELS) {
                 TransposedConvolution.byGemm(input, w, k, s, p, z, workspaceMgr);
             } else {
                 Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(input, w).addOutputs(z)

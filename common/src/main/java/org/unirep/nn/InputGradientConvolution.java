@@ -86,7 +86,7 @@ public class InputGradientConvolution extends ConvolutionLayer {
             INDArray w = getParamWithNoise("W", true, workspaceMgr); // [oC, iC, kH, kW]: the transposed convolution's [iC', oC', kH, kW]
             int[] k = c.getKernelSize(), s = c.getStride(), p = c.getPadding();
             long n = input.size(0), inC = input.size(1), h = input.size(2), wd = input.size(3);
-            if (inC < CachingDeconvolution2D.GEMM_BELOW_CHANNELS) { // the first layer (1 input channel): col2im crops at the padding itself
+            if (inC < TransposedConvolution.GEMM_BELOW_CHANNELS) { // the first layer (1 input channel): col2im crops at the padding itself
                 INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dz.dataType(), new long[] {n, inC, h, wd}, 'c');
                 TransposedConvolution.byGemm(dz, w, k, s, p, dx, workspaceMgr);
                 return new Pair<>(new DefaultGradient(), dx);

@@ -17,6 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  */
 final class TransposedConvolution {
+    /** Below this many output channels the layers here take the GEMM path instead of oneDNN's deconvolution. */
+    static final int GEMM_BELOW_CHANNELS = 8;
+
     private TransposedConvolution() {}
 
     static void byGemm(INDArray x, INDArray w, int[] k, int[] s, int[] p, INDArray z, LayerWorkspaceMgr workspaceMgr) {

@@ -73,7 +73,7 @@ class CachingDeconvolution2DTest {
     }
 
     /**
-     * In float, on oneDNN, both forward paths (the GEMM + col2im below GEMM_BELOW_CHANNELS output
+     * In float, on oneDNN, both forward paths (the GEMM + col2im below TransposedConvolution.GEMM_BELOW_CHANNELS output
      * channels, oneDNN's deconvolution above) and the backward pass give DL4J's output and gradients
      * up to float rounding, with stride and padding (the decoder's layers: 128->1 k4 s1, 64->128 k5 s2).
      */

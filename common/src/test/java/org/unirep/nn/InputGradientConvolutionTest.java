@@ -58,7 +58,7 @@ class InputGradientConvolutionTest {
                     plain.fit(x, y);
                     fast.fit(x, y);
                 }
-                if (channels >= CachingDeconvolution2D.GEMM_BELOW_CHANNELS) {
+                if (channels >= TransposedConvolution.GEMM_BELOW_CHANNELS) {
                     assertArrayEquals(plain.params().data().asFloat(), fast.params().data().asFloat(), what);
                 } else {
                     assertArrayEquals(plain.params().data().asFloat(), fast.params().data().asFloat(), 1e-4f, what);
