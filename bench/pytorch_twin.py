@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""PyTorch twin of `unirep bench`: the reference code's training loop (zhanggq96/uRDP train.py,
-models.py, utils.py, and its RDC fork) on the same models, batch sizes and CPU, printing the same
-lines, so `unirep bench --twin` can put both side by side. Needs Debian's python3-torch.
+"""PyTorch twin of `unirep bench`: the reference code's training step (zhanggq96/uRDP train.py, models.py,
+utils.py, and its RDC fork) as a throughput benchmark, on the same models (reference_twin.py's), batch
+sizes and CPU, printing the same lines, so `unirep bench --twin` can put both side by side. Synthetic
+images and one reused minibatch: it measures speed only; the faithful loop (real data, epochs,
+universal decoders, golden files) is reference_twin.py. Needs Debian's python3-torch.
 
     /usr/bin/python3 bench/pytorch_twin.py [--threads 1,2] [--batches 40]
 
@@ -27,75 +29,21 @@ import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
 
 TRAIN_IMAGES, TEST_IMAGES, BATCH, EVAL_BATCH = 60000, 10000, 64, 500
 
 
+from reference_twin import Classifier, Critic, Decoder, Encoder  # the models, defined once (reference architecture)
+
+
 def uniform_noise(size, alpha):
     return torch.rand(*size) * alpha - alpha / 2
 
 
-class Quantizer(nn.Module):
-    """Nearest of L levels in [-1, 1] forward, soft-to-hard (softmax(-sigma |x - c|)) backward."""
-
-    def __init__(self, levels, sigma=1.0):
-        super().__init__()
-        self.register_buffer("centers", torch.linspace(-1, 1, levels))
-        self.sigma = sigma
-
-    def forward(self, x):
-        d = (x.unsqueeze(-1) - self.centers).abs()
-        soft = (F.softmax(-self.sigma * d, dim=-1) * self.centers).sum(-1)
-        hard = self.centers[d.argmin(-1)]
-        return soft + (hard - soft).detach()
-
-
-def block(i, o):
-    return [nn.Linear(i, o), nn.BatchNorm1d(o), nn.LeakyReLU()]
-
-
-class Encoder(nn.Module):
-    def __init__(self, dim=3, levels=3):
-        super().__init__()
-        self.main = nn.Sequential(*block(784, 512), *block(512, 256), *block(256, 128), *block(128, 128),
-                                  nn.Linear(128, dim), nn.BatchNorm1d(dim), nn.Tanh())
-        self.q = Quantizer(levels)
-        self.alpha = 2.0 / (levels - 1)
-
-    def forward(self, x, u):
-        return self.q(self.main(x.view(-1, 784)) + u)
-
-
-class Decoder(nn.Module):
-    def __init__(self, dim=3):
-        super().__init__()
-        self.expand = nn.Sequential(*block(dim, 128), *block(128, 512))
-        self.deconvolve = nn.Sequential(
-            nn.ConvTranspose2d(32, 64, 5, 2), nn.BatchNorm2d(64), nn.LeakyReLU(),
-            nn.ConvTranspose2d(64, 128, 5, 2), nn.BatchNorm2d(128), nn.LeakyReLU(),
-            nn.ConvTranspose2d(128, 1, 4, 1), nn.Sigmoid())
-
-    def forward(self, z, u):
-        return self.deconvolve(self.expand(z - u).view(-1, 32, 4, 4))
-
-
-class Critic(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.main = nn.Sequential(nn.Conv2d(1, 64, 5, 2, 2), nn.LeakyReLU(), nn.Conv2d(64, 128, 5, 2, 2), nn.LeakyReLU(),
-                                  nn.Conv2d(128, 256, 5, 2, 2), nn.LeakyReLU())
-        self.fc = nn.Linear(4096, 1)
-
-    def forward(self, x):
-        return self.fc(self.main(x).view(-1, 4096))
-
-
 def classifier_net():
-    c = nn.Sequential(nn.Conv2d(1, 10, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(10, 10, 5), nn.ReLU(),
-                      nn.MaxPool2d(2), nn.Flatten(), nn.Linear(160, 100), nn.ReLU(), nn.Linear(100, 10))
+    c = Classifier()
     for p in c.parameters():
         p.requires_grad_(False)
     return c
@@ -119,7 +67,7 @@ def make_step(mode, lam=0.01):
     """The reference loop's step on a fixed minibatch: step(i) is a critic step for even i, else a generator step."""
     torch.manual_seed(1)
     np.random.seed(1)
-    enc, dec, critic, clf = Encoder(), Decoder(), Critic(), classifier_net()
+    enc, dec, critic, clf = Encoder(3, 3), Decoder(3), Critic(), classifier_net()
     opt_e = torch.optim.Adam(enc.parameters(), lr=1e-2, betas=(0.5, 0.9))
     opt_g = torch.optim.Adam(dec.parameters(), lr=1e-2, betas=(0.5, 0.9))
     opt_d = torch.optim.Adam(critic.parameters(), lr=2e-4, betas=(0.5, 0.9))

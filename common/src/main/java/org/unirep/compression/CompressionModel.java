@@ -22,19 +22,24 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.unirep.data.DatasetName;
 import org.unirep.nn.BranchFreeLeakyReLU;
 import org.unirep.nn.CachingDeconvolution2D;
 import org.unirep.nn.InputGradientConvolution;
 import org.unirep.nn.OneDnn;
+import org.unirep.nn.TorchAdam;
 import org.unirep.nn.TorchInit;
 
 /**
@@ -50,9 +55,11 @@ import org.unirep.nn.TorchInit;
  * MSE is the per-pixel mean (DL4J's LossMSE on [n,784]) and CE the per-sample mean in nats, so
  * lambda means what it means in the reference. Inputs: "x" (pixels in [0,1]) and "u" (the dither,
  * U[-alpha/2, alpha/2), drawn by the caller per step: see org.unirep.training.Seeds). Outputs: "recon" (x^ flattened) and, for RDC,
- * "clf" (class probabilities). A universal model freezes the encoder layers, BatchNorm included:
- * unlike the reference (which leaves the frozen encoder's BatchNorm in training mode), its
- * statistics stay those of the end-to-end model, so the shared representation is exactly fixed.
+ * "clf" (class probabilities). A universal model's encoder is frozen as the reference freezes it
+ * (uRDP train_reduced: requires_grad off, module left in training mode): its weights never change
+ * (a zero-rate updater, {@link #FROZEN}), but its BatchNorm layers normalise with batch statistics
+ * and keep updating their running statistics, as every BatchNorm here does (PyTorch's rule:
+ * org.unirep.nn.MomentsBatchNormHelper).
  */
 public final class CompressionModel {
     public static final String INPUT = "x";
@@ -73,6 +80,12 @@ public final class CompressionModel {
     /** Frozen classifier layers and the index of the matching layer in the classifier network. */
     public static final Map<String, Integer> CLASSIFIER_LAYERS = Map.of("clf_conv1", 0, "clf_conv2", 2, "clf_fc1", 4, "clf_fc2", 5);
 
+    /**
+     * The updater of a universal model's encoder: a step of rate 0, so its parameters never move while
+     * its layers still run in training mode. (DL4J's NoOp would apply the raw gradient.)
+     */
+    static final Sgd FROZEN = new Sgd(0.0);
+
     private CompressionModel() {}
 
     public static ComputationGraphConfiguration configuration(CompressionConfig c, boolean frozenEncoder) {
@@ -80,7 +93,7 @@ public final class CompressionModel {
                 .seed(c.seed())
                 .dataType(DataType.FLOAT)
                 // The training loop sets the epoch's rate (org.unirep.training.Schedule) on all three optimisers.
-                .updater(Adam.builder().learningRate(c.learningRate()).beta1(c.beta1()).beta2(c.beta2()).epsilon(1e-8).build())
+                .updater(new TorchAdam(c.learningRate(), c.beta1(), c.beta2(), 1e-8))
                 .convolutionMode(ConvolutionMode.Truncate)
                 .graphBuilder()
                 .addInputs(INPUT, DITHER)
@@ -167,9 +180,37 @@ public final class CompressionModel {
         CLASSIFIER_LAYERS.forEach((name, index) -> copy(classifier.getLayer(index), net.getLayer(name)));
     }
 
-    /** Copies the encoder (weights and BatchNorm statistics) of a trained model into {@code to}. */
+    /**
+     * Copies the encoder (weights and BatchNorm statistics) of a trained model into {@code to}, by
+     * parameter name; a BatchNorm running variance stored as log10(std) (models saved before the
+     * statistics followed PyTorch's rule) is converted.
+     */
     public static void copyEncoder(ComputationGraph from, ComputationGraph to) {
-        for (String name : ENCODER_LAYERS) copy(from.getLayer(name), to.getLayer(name));
+        for (String name : ENCODER_LAYERS) {
+            Map<String, INDArray> src = from.getLayer(name).paramTable(), dst = to.getLayer(name).paramTable();
+            for (Map.Entry<String, INDArray> e : dst.entrySet()) {
+                INDArray v = src.get(e.getKey());
+                if (v == null && e.getKey().equals(BatchNormalizationParamInitializer.GLOBAL_VAR)
+                        && src.containsKey(BatchNormalizationParamInitializer.GLOBAL_LOG_STD)) {
+                    v = Transforms.pow(Nd4j.valueArrayOf(src.get(BatchNormalizationParamInitializer.GLOBAL_LOG_STD).shape(), 10.0,
+                            e.getValue().dataType()), src.get(BatchNormalizationParamInitializer.GLOBAL_LOG_STD).mul(2), false);
+                }
+                if (v == null || v.length() != e.getValue().length()) {
+                    throw new IllegalArgumentException("cannot copy the encoder: layer " + name + " has no parameter " + e.getKey()
+                            + " of " + e.getValue().length() + " values in the base model (" + src.keySet() + ")");
+                }
+                e.getValue().assign(v.reshape(e.getValue().shape()));
+            }
+        }
+    }
+
+    /**
+     * Whether {@code net} is a universal model: its encoder frozen ({@link #FROZEN}, or DL4J's
+     * FrozenLayer in models saved before the reference's training-mode encoder).
+     */
+    public static boolean isUniversal(ComputationGraph net) {
+        org.deeplearning4j.nn.conf.layers.Layer l = net.getLayer(ENCODER_LAYERS.get(0)).conf().getLayer();
+        return l instanceof FrozenLayer || (l instanceof BaseLayer b && b.getIUpdater() instanceof Sgd sgd && sgd.getLearningRate() == 0);
     }
 
     /**
@@ -234,14 +275,18 @@ public final class CompressionModel {
 
     private static String block(ComputationGraphConfiguration.GraphBuilder g, String name,
                                 org.deeplearning4j.nn.conf.layers.Layer layer, IActivation act, String input, boolean frozen) {
-        // A frozen (universal) encoder needs no gradient: plain FrozenLayer runs it in inference mode
-        // (BatchNorm on its running statistics) and stops backprop there. FrozenLayerWithBackprop
-        // would break BatchNorm's backward pass, which expects training-mode caches.
-        BatchNormalization bn = new BatchNormalization.Builder().build();
+        // A frozen (universal) encoder stays in training mode, as the reference's: DL4J's FrozenLayer
+        // wrappers would run it in inference mode, so its layers get a zero-rate updater instead.
+        // The running variance is stored as such (not log10(std)) to follow PyTorch's update.
+        BatchNormalization bn = new BatchNormalization.Builder().useLogStd(false).build();
+        if (frozen) {
+            ((BaseLayer) layer).setIUpdater(FROZEN);
+            bn.setIUpdater(FROZEN);
+        }
         ActivationLayer a = new ActivationLayer.Builder().activation(act).build();
-        g.addLayer(name, frozen ? new FrozenLayer(layer) : layer, input);
-        g.addLayer(name + "_bn", frozen ? new FrozenLayer(bn) : bn, name);
-        g.addLayer(name + "_act", frozen ? new FrozenLayer(a) : a, name + "_bn");
+        g.addLayer(name, layer, input);
+        g.addLayer(name + "_bn", bn, name);
+        g.addLayer(name + "_act", a, name + "_bn");
         return name + "_act";
     }
 

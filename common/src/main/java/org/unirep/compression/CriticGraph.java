@@ -37,6 +37,7 @@ import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.unirep.io.HadoopFiles;
+import org.unirep.nn.TorchAdam;
 
 /**
  * The WGAN-GP critic of the RDP objective (REFERENCE.md) as a SameDiff graph:
@@ -108,6 +109,20 @@ public final class CriticGraph {
     /** An independent copy (weights included), e.g. to start a universal model's critic from the base model's. */
     public CriticGraph copy() {
         return new CriticGraph(sd.dup(), sizes.clone());
+    }
+
+    /**
+     * A critic with this one's weights and a fresh optimiser (no Adam moments, step count 0): a
+     * universal decoder's critic, as the reference starts it (the base critic's state_dict loaded
+     * into a new module, a new torch.optim.Adam).
+     */
+    public CriticGraph weightsOnly() {
+        int convs = sizes.length - 1;
+        int[] widths = new int[convs];
+        for (int i = 0; i < convs; i++) widths[i] = (int) sd.getVariable("conv" + (i + 1) + "_w").getShape()[3];
+        CriticGraph fresh = create(widths, sizes[0], REFERENCE_GP_WEIGHT, 0, sd.getVariable("conv1_w").dataType());
+        fresh.average(List.of(new State(state().weights(), null, -1))); // the mean of one: these weights
+        return fresh;
     }
 
     /** Saves the graph and weights (SameDiff's format) to any Hadoop path. */
@@ -279,12 +294,12 @@ public final class CriticGraph {
         return sizes;
     }
 
-    /** Adam on the critic loss (reference: lr 2e-4, betas 0.5, 0.9). */
+    /** Adam (PyTorch's: TorchAdam) on the critic loss (reference: lr 2e-4, betas 0.5, 0.9). */
     public CriticGraph trainWith(double learningRate, double beta1, double beta2) {
         List<String> inputs = new ArrayList<>(List.of(REAL, FAKE, EPS));
         for (int i = 1; i < sizes.length; i++) inputs.add(SLOPE + i);
         sd.setTrainingConfig(TrainingConfig.builder()
-                .updater(new Adam(learningRate, beta1, beta2, 1e-8))
+                .updater(new TorchAdam(learningRate, beta1, beta2, 1e-8))
                 .dataSetFeatureMapping(inputs)
                 .markLabelsUnused()
                 .minimize(LOSS)

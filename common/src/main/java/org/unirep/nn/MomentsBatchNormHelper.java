@@ -33,6 +33,18 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * layers' statistics still come from {@code moments}. Normalisation and the running averages are
  * DL4J's own; the backward pass is written out below (oneDNN's is slow on large activations).
  *
+ * <p>Running statistics as PyTorch keeps them (the reference's BatchNorm, momentum 0.1): updated on
+ * every training-mode forward pass, a critic step's reconstruction included, with the unbiased batch
+ * variance in the running variance (normalisation uses the biased one):
+ * <pre>
+ *   running_mean = 0.9 running_mean + 0.1 mean,   running_var = 0.9 running_var + 0.1 var * m / (m - 1)
+ * </pre>
+ * DL4J's own update runs in the backward pass only (so a forward without backprop never moves the
+ * statistics) and takes the biased variance: here it is neutralised, its batch statistics being the
+ * running ones ({@link #getMeanCache}). This needs the variance stored as such
+ * ({@code useLogStd(false)}, as CompressionModel builds its layers); a layer that stores log10(std)
+ * (models saved before) keeps DL4J's update.
+ *
  * <p>{@link #install} puts it into a network's batch-norm layers (helpers are not saved with a
  * model, so every network that trains gets it: org.unirep.training.TrainingRun).
  */
@@ -41,10 +53,19 @@ public final class MomentsBatchNormHelper extends MKLDNNBatchNormHelper {
     private static final Field VAR = field(MKLDNNBatchNormHelper.class, "varCache");
     private static final Field HELPER = field(BatchNormalization.class, "helper");
 
+    private final boolean torchRunningStats;
     private INDArray mean, var;
+    // The running statistics this helper last updated: DL4J's backward pass reads them as the batch's.
+    private INDArray runningMean, runningVar;
 
     public MomentsBatchNormHelper(DataType dataType) {
+        this(dataType, false);
+    }
+
+    /** {@code torchRunningStats}: keep the running statistics as PyTorch does (the layer stores its variance as such). */
+    public MomentsBatchNormHelper(DataType dataType, boolean torchRunningStats) {
         super(dataType);
+        this.torchRunningStats = torchRunningStats;
     }
 
     /** Replaces DL4J's oneDNN helper in each trainable batch-norm layer; returns how many it replaced. */
@@ -56,7 +77,8 @@ public final class MomentsBatchNormHelper extends MKLDNNBatchNormHelper {
             try {
                 Object helper = HELPER.get(bn);
                 if (helper != null && helper.getClass() == MKLDNNBatchNormHelper.class) {
-                    HELPER.set(bn, new MomentsBatchNormHelper(DataType.FLOAT)); // the type is unused (as in DL4J's)
+                    boolean torchStats = !((org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer()).isUseLogStd();
+                    HELPER.set(bn, new MomentsBatchNormHelper(DataType.FLOAT, torchStats)); // the type is unused (as in DL4J's)
                     n++;
                 }
             } catch (IllegalAccessException e) {
@@ -98,8 +120,30 @@ public final class MomentsBatchNormHelper extends MKLDNNBatchNormHelper {
             int[] dims = x.rank() == 2 ? new int[] {0} : nhwc ? new int[] {0, 1, 2} : new int[] {0, 2, 3};
             Nd4j.exec(DynamicCustomOp.builder("moments").addInputs(x).addOutputs(mean, var).addIntegerArguments(dims).build());
         }
+        if (torchRunningStats) updateRunningStatistics(globalMean, globalVar, decay, (double) x.length() / channels);
         // Normalising with given statistics is what the training path does after computing them.
         return super.preOutput(x, false, shape, gamma, beta, mean, var, decay, eps, format, workspaceMgr);
+    }
+
+    /** PyTorch's update with momentum 1 - decay; m values per channel (a batch of one keeps the biased variance, where PyTorch refuses it). */
+    private void updateRunningStatistics(INDArray globalMean, INDArray globalVar, double decay, double m) {
+        INDArray gm = globalMean.reshape(mean.shape()).mul(decay).addi(mean.mul(1 - decay));
+        INDArray gv = globalVar.reshape(var.shape()).mul(decay).addi(var.mul((1 - decay) * (m > 1 ? m / (m - 1) : 1)));
+        globalMean.assign(gm.reshape(globalMean.shape()));
+        globalVar.assign(gv.reshape(globalVar.shape()));
+        runningMean = globalMean;
+        runningVar = globalVar;
+    }
+
+    /** What DL4J's backward pass takes as the batch mean: the running mean itself, so its own update moves nothing. */
+    @Override
+    public INDArray getMeanCache(DataType dataType) {
+        return torchRunningStats && runningMean != null ? runningMean : super.getMeanCache(dataType);
+    }
+
+    @Override
+    public INDArray getVarCache(DataType dataType) {
+        return torchRunningStats && runningVar != null ? runningVar : super.getVarCache(dataType);
     }
 
     /**

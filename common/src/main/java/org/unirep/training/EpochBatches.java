@@ -28,6 +28,15 @@ public final class EpochBatches {
         return new EpochBatches(train, Minibatches.permutation(train.count(), seeds.shuffle(epoch)), batchSize);
     }
 
+    /** An epoch cut from a given order of training-set indices (a golden-file test replays the twin's shuffles). */
+    public static EpochBatches of(LabeledImages train, int[] order, int batchSize) {
+        if (batchSize < 1) throw new IllegalArgumentException("batch size " + batchSize + ", expected at least 1");
+        for (int i : order) {
+            if (i < 0 || i >= train.count()) throw new IllegalArgumentException("example " + i + " is not in the training set of " + train.count());
+        }
+        return new EpochBatches(train, order.clone(), batchSize);
+    }
+
     /** Minibatches in the epoch. */
     public int count() {
         return (order.length + batchSize - 1) / batchSize;

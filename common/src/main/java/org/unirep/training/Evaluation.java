@@ -23,8 +23,9 @@ import org.unirep.data.Minibatches;
  * Test-split metrics of a compression model in inference mode (hard quantisation, BatchNorm
  * running statistics), as the reference computes them after every epoch: MSE per pixel, W1 from
  * the run's critic (mean D(x) - mean D(x^)), CE in nats and accuracy of the frozen classifier on
- * x^. The dither of test batch b after epoch e comes from {@link Seeds#eval}: fresh every epoch,
- * the same for the same seed.
+ * x^. The dither of test batch b after epoch e comes from {@link Draws#evalDither} ({@link Seeds}:
+ * fresh every epoch, the same for the same seed). Metrics are sums over all test images divided by
+ * their count, the reference's size-weighted average of batch means.
  */
 public final class Evaluation {
     public static final int BATCH = 500;
@@ -38,7 +39,7 @@ public final class Evaluation {
      * x^ (NaN without one), and W1 from {@code critic} (NaN without one).
      */
     public static EpochMetrics evaluate(ComputationGraph net, LabeledImages data, int epoch, CriticGraph critic,
-                                        MultiLayerNetwork classifier, Seeds seeds) {
+                                        MultiLayerNetwork classifier, Draws draws) {
         boolean graphHasClassifier = net.getConfiguration().getNetworkOutputs().contains(CompressionModel.CLASSIFIER_OUT);
         int dim = CompressionModel.dim(net);
         double alpha = SoftToHardQuantizer.alpha(CompressionModel.quantizer(net).getLevels());
@@ -48,7 +49,7 @@ public final class Evaluation {
         for (int from = 0, b = 0; from < n; from += BATCH, b++) {
             DataSet ds = Minibatches.toDataSet(data, from, Math.min(n, from + BATCH));
             int m = (int) ds.getFeatures().size(0);
-            INDArray u = Seeds.dither(seeds.eval(epoch, b), m, dim, alpha);
+            INDArray u = draws.evalDither(epoch, b, m, dim, alpha);
             INDArray[] out = forward(net, ds.getFeatures(), u, graphHasClassifier);
             INDArray recon = out[0]; // [m, pixels]
             INDArray probs = graphHasClassifier ? out[1] : classifier != null ? classifier.output(recon, false) : null;

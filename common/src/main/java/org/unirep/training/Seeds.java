@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   eval(e, b)     dither of test batch b after epoch e (fresh each epoch, as in the reference)
  * </pre>
  */
-public record Seeds(long seed) implements Serializable {
+public record Seeds(long seed) implements Serializable, Draws {
     private static final long SHUFFLE = 1, STEP = 2, EVAL = 3;
 
     public long init() { return seed; }
@@ -31,6 +31,18 @@ public record Seeds(long seed) implements Serializable {
     public SplittableRandom step(int epoch, long index) { return new SplittableRandom(mix(STEP, epoch, index)); }
 
     public SplittableRandom eval(int epoch, int batch) { return new SplittableRandom(mix(EVAL, epoch, batch)); }
+
+    @Override
+    public Draws.Step step(int epoch, long index, int n, int dim, double alpha, boolean criticStep) {
+        SplittableRandom r = step(epoch, index);
+        INDArray u = dither(r, n, dim, alpha);
+        return new Draws.Step(u, criticStep ? mixing(r, n) : null);
+    }
+
+    @Override
+    public INDArray evalDither(int epoch, int batch, int n, int dim, double alpha) {
+        return dither(eval(epoch, batch), n, dim, alpha);
+    }
 
     /** u ~ U[-alpha/2, alpha/2), [n, dim]: the dither both sides know. */
     public static INDArray dither(SplittableRandom r, int n, int dim, double alpha) {

@@ -1,6 +1,5 @@
 package org.unirep.training;
 
-import java.util.SplittableRandom;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -20,22 +19,24 @@ import org.unirep.data.DatasetName;
  *   generator step (odd i)   critic frozen; Adam on f, g:  MSE(x, x^) + lambda_e CE(c(x^), y)   (RDC)
  *                                                         MSE(x, x^) - lambda_e mean D(x^)      (RDP)
  * </pre>
- * The step's randomness (dither u, then eps) is drawn from {@link Seeds#step}: fresh per step and the
- * same wherever the step runs. Used alike by local training and by the parameter-averaging workers.
+ * The step's randomness (dither u, then eps) comes from {@link Draws#step} ({@link Seeds}: fresh per
+ * step and the same wherever the step runs). Used alike by local training and by the
+ * parameter-averaging workers.
  */
 public final class Steps {
     private final ComputationGraph net;
     private final CriticGraph critic;
-    private final Seeds seeds;
+    private final Draws draws;
     private final boolean rdp;
     private final int dim;
     private final double alpha;
+    private boolean criticLoss;
 
-    public Steps(ComputationGraph net, CriticGraph critic, Seeds seeds, Mode mode) {
+    public Steps(ComputationGraph net, CriticGraph critic, Draws draws, Mode mode) {
         if (critic == null) throw new IllegalArgumentException("every run trains a critic (RDC to measure W1, RDP as its loss)");
         this.net = net;
         this.critic = critic;
-        this.seeds = seeds;
+        this.draws = draws;
         this.rdp = mode == Mode.RDP;
         this.dim = CompressionModel.dim(net);
         this.alpha = SoftToHardQuantizer.alpha(CompressionModel.quantizer(net).getLevels());
@@ -43,24 +44,33 @@ public final class Steps {
 
     /**
      * Minibatch {@code index} of epoch {@code epoch}: images x [n,784] in [0,1], one-hot labels
-     * [n,10] (RDC). Returns the generator's loss after a generator step, NaN after a critic step.
+     * [n,10] (RDC). Returns the generator's loss after a generator step; after a critic step NaN,
+     * or the critic's loss (-D(x) + D(x^) + 10 GP, before its update) when {@link #measuringCriticLoss}.
      */
     public double step(int epoch, long index, INDArray x, INDArray labels) {
-        int n = (int) x.size(0);
-        SplittableRandom r = seeds.step(epoch, index);
-        INDArray u = Seeds.dither(r, n, dim, alpha);
-        if (Schedule.isCriticStep(index)) {
-            criticStep(x, u, Seeds.mixing(r, n));
-            return Double.NaN;
-        }
-        return generatorStep(x, labels, u);
+        boolean critic = Schedule.isCriticStep(index);
+        Draws.Step d = draws.step(epoch, index, (int) x.size(0), dim, alpha, critic);
+        if (critic) return criticStep(x, d.dither(), d.mixing());
+        return generatorStep(x, labels, d.dither());
     }
 
-    void criticStep(INDArray x, INDArray u, INDArray eps) {
+    /**
+     * Critic steps also return the critic's loss, at the cost of a second pass of the critic (SameDiff
+     * prunes the loss's own value from the gradient pass): for TwinGoldenTest's step-by-step check.
+     */
+    public Steps measuringCriticLoss(boolean on) {
+        this.criticLoss = on;
+        return this;
+    }
+
+    double criticStep(INDArray x, INDArray u, INDArray eps) {
         int n = (int) x.size(0);
-        INDArray xhat = CompressionModel.reconstruct(net, x, u, true);
-        critic.fitStep(image(x, n), xhat, eps);
+        INDArray xhat = CompressionModel.reconstruct(net, x, u, true); // training mode: BatchNorm's running statistics move
+        INDArray real = image(x, n);
+        double loss = criticLoss ? critic.evaluate(real, xhat, eps, CriticGraph.LOSS).get(CriticGraph.LOSS).getDouble(0) : Double.NaN;
+        critic.fitStep(real, xhat, eps);
         if (rdp) CompressionModel.loadCritic(net, critic);
+        return loss;
     }
 
     double generatorStep(INDArray x, INDArray labels, INDArray u) {

@@ -24,10 +24,12 @@ public final class TrainingRun {
     private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
 
     /**
-     * Names the loop's algorithm in run identities: results of an earlier loop (both steps on every
-     * minibatch, no critic in RDC, no anneal) are a different experiment and must not be resumed.
+     * Names the loop's algorithm in run identities: results of an earlier loop are a different
+     * experiment and must not be resumed. 1: the reference's alternating steps; 2: BatchNorm running
+     * statistics as PyTorch keeps them, universal decoders on a training-mode encoder with a fresh
+     * critic Adam and a constant lambda.
      */
-    public static final String LOOP_VERSION = "reference-alternating-1";
+    public static final String LOOP_VERSION = "reference-alternating-2";
 
 
     public record Result(RunStatus status, String error, List<EpochMetrics> history, List<Double> trainLoss,
@@ -40,7 +42,9 @@ public final class TrainingRun {
     private final CriticGraph critic;
     private final MultiLayerNetwork classifier;
     private final Seeds seeds;
-    private final Steps steps;
+    private final boolean universal;
+    private Draws draws;
+    private Steps steps;
     private String name;
 
     private TrainingRun(CompressionConfig config, ComputationGraph net, CriticGraph critic, MultiLayerNetwork classifier) {
@@ -49,7 +53,9 @@ public final class TrainingRun {
         this.critic = critic;
         this.classifier = classifier;
         this.seeds = new Seeds(config.seed());
-        this.steps = new Steps(net, critic, seeds, config.mode());
+        this.universal = CompressionModel.isUniversal(net);
+        this.draws = seeds;
+        this.steps = new Steps(net, critic, draws, config.mode());
         this.name = config.mode().id() + " dim=" + config.dim() + " L=" + config.levels() + " lambda=" + config.lambda() + " ";
     }
 
@@ -66,11 +72,15 @@ public final class TrainingRun {
         return of(c, net, critic, classifier);
     }
 
-    /** A new decoder on the frozen encoder of {@code base}; the critic starts as a copy of the base model's. */
+    /**
+     * A new decoder on the frozen encoder of {@code base} (uRDP train_reduced): the critic starts from
+     * the base model's weights with a fresh Adam ({@code initialize_base_discriminator = 1}, a new
+     * optimiser), the encoder's weights stay fixed while it runs in training mode, lambda is constant.
+     */
     public static TrainingRun universal(CompressionConfig c, MultiLayerNetwork classifier, ComputationGraph base, CriticGraph baseCritic) {
         ComputationGraph net = CompressionModel.create(c, classifier, true);
         CompressionModel.copyEncoder(base, net);
-        return of(c, net, baseCritic.copy(), classifier);
+        return of(c, net, baseCritic.weightsOnly(), classifier);
     }
 
     /** A run over existing networks (a checkpoint, or a parameter-averaging worker's copies). */
@@ -91,13 +101,28 @@ public final class TrainingRun {
 
     public Steps steps() { return steps; }
 
+    /** Whether this run trains a universal decoder (a frozen encoder). */
+    public boolean universal() { return universal; }
+
+    public Draws draws() { return draws; }
+
+    /**
+     * Replaces the run's random inputs ({@link Seeds} by default): a golden-file test replays
+     * another implementation's draws through this run's own steps and evaluation.
+     */
+    public TrainingRun drawingFrom(Draws d) {
+        this.draws = d;
+        this.steps = new Steps(net, critic, d, config.mode());
+        return this;
+    }
+
     /** Sets epoch {@code epoch}'s learning rates (encoder/decoder and critic) and lambda. */
     public void beginEpoch(int epoch) {
         double f = Schedule.lrFactor(epoch);
         CompressionModel.setLearningRate(net, config.learningRate() * f);
         net.getConfiguration().setEpochCount(epoch);
         critic.setLearningRate(config.criticLearningRate() * f);
-        CompressionModel.setLambda(net, Schedule.lambda(config.lambda(), epoch));
+        CompressionModel.setLambda(net, Schedule.lambda(config.lambda(), epoch, universal));
     }
 
     /** Trains all epochs in this thread on {@code train}. */
@@ -133,7 +158,7 @@ public final class TrainingRun {
                 generatorSteps += s.generatorSteps();
                 if (s.generatorSteps() > 0) Divergence.check(s.generatorLoss(), epoch, s.criticSteps() + s.generatorSteps() - 1, config.lambda());
                 trainLoss.add(s.generatorLoss());
-                EpochMetrics m = test != null ? Evaluation.evaluate(net, test, epoch + 1, critic, classifier, seeds)
+                EpochMetrics m = test != null ? Evaluation.evaluate(net, test, epoch + 1, critic, classifier, draws)
                         : new EpochMetrics(epoch + 1, "train", Double.NaN, Double.NaN, Double.NaN, Double.NaN);
                 history.add(m);
                 double sec = (System.nanoTime() - te) / 1e9, fitSec = (tEval - te) / 1e9;

@@ -34,6 +34,8 @@ class ScheduleTest {
         assertEquals(0.0, Schedule.lambda(0, 12));
         assertEquals(0.0, Schedule.lambda(0, 29));
         assertEquals(0.015, Schedule.lambda(0.015, 3), "no anneal at lambda > 0");
+        assertEquals(0.0, Schedule.lambda(0, 0, true), "nor for a universal decoder (train_reduced: lambda constant)");
+        assertEquals(0.0005, Schedule.lambda(0, 0, false), 1e-15);
     }
 
     @Test

@@ -134,18 +134,34 @@ class TrainingRunTest {
         TrainingRun uni = TrainingRun.universal(config(Mode.RDC, 0.0, 1, 9L), classifier, base.net(), base.critic());
         assertEquals(criticParams(base.critic()), criticParams(uni.critic()), "the critic starts as the base model's");
         assertNotSame(base.critic().sameDiff(), uni.critic().sameDiff());
+        assertNull(uni.critic().state().adam(), "with a fresh Adam (no moments)");
+        assertTrue(uni.universal() && !base.universal());
         Map<String, INDArray> encBefore = params(uni.net(), CompressionModel.ENCODER_LAYERS);
         assertEquals(params(base.net(), CompressionModel.ENCODER_LAYERS), encBefore, "it is the trained encoder");
+        Map<String, INDArray> weightsBefore = weights(uni.net(), CompressionModel.ENCODER_LAYERS);
         Map<String, INDArray> decBefore = params(uni.net(), CompressionModel.DECODER_LAYERS);
+        uni.beginEpoch(0);
+        assertEquals(0.0, CompressionModel.lambda(uni.net()), "a universal decoder's lambda = 0 is not annealed");
         TrainingRun.Result u = uni.train(train.head(640), null);
         assertEquals(RunStatus.OK, u.status(), u.error());
-        assertEquals(encBefore, params(uni.net(), CompressionModel.ENCODER_LAYERS), "frozen encoder unchanged");
+        assertEquals(weightsBefore, weights(uni.net(), CompressionModel.ENCODER_LAYERS), "frozen encoder's weights unchanged");
+        assertNotEquals(encBefore.get("enc1_bn"), params(uni.net(), CompressionModel.ENCODER_LAYERS).get("enc1_bn"),
+                "its BatchNorm runs in training mode: the running statistics move");
         assertNotEquals(decBefore.get("dec5"), params(uni.net(), CompressionModel.DECODER_LAYERS).get("dec5"), "decoder trains");
         assertNotEquals(criticParams(base.critic()), criticParams(uni.critic()), "its critic trains on");
     }
 
     static INDArray criticParams(CriticGraph c) {
         return c.sameDiff().getVariable("conv2_w").getArr().dup();
+    }
+
+    /** Parameters without BatchNorm's running statistics. */
+    static Map<String, INDArray> weights(ComputationGraph net, List<String> layers) {
+        Map<String, INDArray> m = new HashMap<>();
+        for (String l : layers) {
+            net.getLayer(l).paramTable().forEach((k, v) -> { if (!k.equals("mean") && !k.equals("var")) m.put(l + "." + k, v.dup()); });
+        }
+        return m;
     }
 
     static Map<String, INDArray> params(ComputationGraph net, List<String> layers) {

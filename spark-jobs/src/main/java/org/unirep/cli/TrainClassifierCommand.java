@@ -28,13 +28,13 @@ public class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}, reference).")
     double lr;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "Nesterov momentum, 0 = plain SGD (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", defaultValue = "0", description = "Nesterov momentum; 0 = plain SGD, the reference (default: ${DEFAULT-VALUE}).")
     double momentum;
 
-    @Option(names = "--seed", defaultValue = "1234", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "1", description = "Default: ${DEFAULT-VALUE} (reference).")
     long seed;
 
-    @Option(names = "--workers", defaultValue = "0", description = "Parameter-averaging workers (0 = Spark default parallelism).")
+    @Option(names = "--workers", defaultValue = "1", description = "Parameter-averaging workers (default: ${DEFAULT-VALUE}: sequential SGD, the reference; 0 = Spark default parallelism).")
     int workers;
 
     @Option(names = "--averaging-frequency", defaultValue = "5", description = "Minibatches per worker between averagings (default: ${DEFAULT-VALUE}).")
