@@ -445,7 +445,7 @@ def write_golden(args):
         json.dump({"recipe": "CNN_MNIST.py: SGD lr 0.01, batch 100, 10 epochs, seed 1", "torch": torch.__version__,
                    "test_accuracy": clf_acc,
                    "params": {f"{l}.{p}": {"shape": list(getattr(getattr(clf, l), p).shape), "values": b64(getattr(getattr(clf, l), p).detach())}
-                              for l in CLASSIFIER_LAYERS for p in ("weight", "bias")}}, f)
+                              for l in CLASSIFIER_LAYERS for p in ("weight", "bias")}}, f, indent=1)
 
     # The classifier's training step: ten SGD steps of batch 100 from deterministic weights.
     torch.manual_seed(5)
@@ -463,7 +463,7 @@ def write_golden(args):
         losses.append(loss.item())
     with open(os.path.join(args.out, "classifier-steps.json"), "w") as f:
         json.dump({"init_seed": 5, "init": init, "batches": batches, "losses": losses,
-                   "final": {f"{l}.{p}": b64(getattr(getattr(net, l), p).detach()) for l in CLASSIFIER_LAYERS for p in ("weight", "bias")}}, f)
+                   "final": {f"{l}.{p}": b64(getattr(getattr(net, l), p).detach()) for l in CLASSIFIER_LAYERS for p in ("weight", "bias")}}, f, indent=1)
 
     # The compression cases: 120 training images (a critic step on 64, a generator step on the last 56) for 2
     # epochs, 1,100 test images (500, 500, 100). Few steps on purpose: the reference loop is chaotic in float32
@@ -500,7 +500,7 @@ def write_golden(args):
     cases.append(dict(golden_case("rdp-e2e-lr-boundary", lr, data, train_idx, 19, 2, test_n, init), init_seed=16))
     for c in cases:
         with open(os.path.join(args.out, c["case"] + ".json"), "w") as f:
-            json.dump(c, f)
+            json.dump(c, f, indent=1)  # one value a line: a change in the numbers shows in review
         last = c["epochs"][-1]
         print(f"{c['case']}: losses {[round(s['loss'], 5) for s in last['steps']]}, eval {({k: round(v, 5) for k, v in last['eval'].items() if k != 'dither'})}",
               file=sys.stderr)
