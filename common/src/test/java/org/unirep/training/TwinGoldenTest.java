@@ -99,6 +99,12 @@ class TwinGoldenTest {
      * one-sign units: rounding noise scaled by Adam's first step), Adam's moments up to 5e-4.
      */
     static final Tolerance FIRST_STEPS = new Tolerance(5e-3, 1e-5, 1e-4, 5e-3, Double.POSITIVE_INFINITY);
+    /**
+     * The same for a universal case, whose running means also carry its base's biases before
+     * BatchNorm (apart by chaos after one generator step): measured 1e-3 in the running means, 2e-5 in
+     * the variances. An encoder in inference mode moves them by 0.4 and 0.06.
+     */
+    static final Tolerance UNIVERSAL_FIRST_STEPS = new Tolerance(5e-3, 2e-4, 1e-2, 5e-3, Double.POSITIVE_INFINITY);
     /** After the last step: float32 chaos has set in (the twin against itself on 2 threads: parameters 1e-3, running means 1e-1, Adam 0.7). */
     static final Tolerance FINAL = new Tolerance(2e-2, 3e-2, 0.3, 1.0, Double.POSITIVE_INFINITY);
 
@@ -217,7 +223,7 @@ class TwinGoldenTest {
                 double loss = r.steps().step(epoch, i, b.getFeatures(), b.getLabels());
                 losses.add(loss);
                 if (epoch == start && i < list(g.get("after_step")).size()) {
-                    compareState(name + " after step " + i, map(list(g.get("after_step")).get(i)), r, FIRST_STEPS);
+                    compareState(name + " after step " + i, map(list(g.get("after_step")).get(i)), r, universal ? UNIVERSAL_FIRST_STEPS : FIRST_STEPS);
                 }
                 if (Schedule.isCriticStep(i)) critic++;
                 else { generator++; sum += loss; }
