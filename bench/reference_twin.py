@@ -504,10 +504,14 @@ def write_golden(args):
         last = c["epochs"][-1]
         print(f"{c['case']}: losses {[round(s['loss'], 5) for s in last['steps']]}, eval {({k: round(v, 5) for k, v in last['eval'].items() if k != 'dither'})}",
               file=sys.stderr)
+    with open("/proc/self/maps") as maps:
+        blas = sorted({l.split()[-1] for l in maps if "blas" in l.rsplit("/", 1)[-1] and l.split()[-1].startswith("/")})
     with open(os.path.join(args.out, "README.md"), "w") as f:
-        f.write(f"Golden files of the PyTorch twin (bench/reference_twin.py, torch {torch.__version__}, one thread), replayed step for step by\n"
+        f.write(f"Golden files of the PyTorch twin (bench/reference_twin.py, torch {torch.__version__}, {args.threads} thread(s), BLAS "
+                f"{', '.join(blas) or 'none mapped'}), replayed step for step by\n"
                 "TwinGoldenTest. Regenerate with `/usr/bin/python3 bench/reference_twin.py golden` (needs python3-torch and\n"
-                "../shared/data/mnist); the changed numbers then show in review. Arrays are little-endian float32 in base64.\n")
+                "../shared/data/mnist); the changed numbers then show in review. Another BLAS or thread count moves them at the\n"
+                "level TwinGoldenTest allows for (float32 chaos). Arrays are little-endian float32 in base64.\n")
 
 
 # ---------------------------------------------------------------- whole epochs (statistical comparison)
