@@ -46,7 +46,9 @@ for mode, kind, lam, enc in models:
         by_tool[tool] = {m: stats([r[m] for r in sel]) for m in metrics}
         cells = [f"{s[0]:.4f} ± {s[1]:.4f}" for s in (by_tool[tool][m] for m in metrics)]
         print(f"| {mode} | {label} | {tool} | {len(sel)} | " + " | ".join(cells) + " |")
-    if len(by_tool) == 2:
+    if len(by_tool) == 2 and min(by_tool[t][metrics[0]][2] for t in by_tool) < 2:
+        disagree.append(f"{mode} {label}: fewer than 2 seeds in a tool, no standard error to judge by")
+    elif len(by_tool) == 2:
         for m in metrics:
             (a, sa, na), (b, sb, nb) = by_tool["unirep"][m], by_tool["twin"][m]
             se = math.sqrt(sa ** 2 / na + sb ** 2 / nb)
