@@ -117,12 +117,16 @@ public final class CriticGraph {
      * into a new module, a new torch.optim.Adam).
      */
     public CriticGraph weightsOnly() {
-        int convs = sizes.length - 1;
-        int[] widths = new int[convs];
-        for (int i = 0; i < convs; i++) widths[i] = (int) sd.getVariable("conv" + (i + 1) + "_w").getShape()[3];
-        CriticGraph fresh = create(widths, sizes[0], REFERENCE_GP_WEIGHT, 0, sd.getVariable("conv1_w").dataType());
+        CriticGraph fresh = create(widths(), sizes[0], REFERENCE_GP_WEIGHT, 0, sd.getVariable("conv1_w").dataType());
         fresh.average(List.of(new State(state().weights(), null, -1))); // the mean of one: these weights
         return fresh;
+    }
+
+    /** The output channels of each convolution, from its weights ([kH, kW, iC, oC]). */
+    private int[] widths() {
+        int[] widths = new int[sizes.length - 1];
+        for (int i = 0; i < widths.length; i++) widths[i] = (int) sd.getVariable("conv" + (i + 1) + "_w").getShape()[3];
+        return widths;
     }
 
     /** Saves the graph and weights (SameDiff's format) to any Hadoop path. */
@@ -166,9 +170,7 @@ public final class CriticGraph {
     private static CriticGraph checked(SameDiff sd, String where) {
         if (sd.hasVariable(SLOPE + 1)) return new CriticGraph(sd, sizesOf(sd));
         CriticGraph saved = new CriticGraph(sd, sizesOf(sd));
-        int convs = saved.sizes.length - 1;
-        int[] widths = new int[convs];
-        for (int i = 0; i < convs; i++) widths[i] = (int) sd.getVariable("conv" + (i + 1) + "_w").getShape()[3];
+        int[] widths = saved.widths();
         DataType type = sd.getVariable("conv1_w").dataType();
         CriticGraph current = create(widths, saved.sizes[0], REFERENCE_GP_WEIGHT, 0, type);
         if (sd.getTrainingConfig() != null && sd.getTrainingConfig().getUpdater() instanceof Adam a) {
