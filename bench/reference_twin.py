@@ -24,7 +24,7 @@ Needs Debian's python3-torch (1.13; the reference pinned 1.3) and numpy. Two com
   /usr/bin/python3 bench/reference_twin.py epochs --mode rdp|rdc --lam L [--universal-on LAMBDA_BASE]
       [--seeds 1,2,3] [--epochs 1] [--data DIR] [--classifier FILE] [--out FILE]
       trains and evaluates whole epochs on full MNIST as the reference does (the statistical
-      comparison of README's fidelity page), one JSON line per seed.
+      comparison of docs/fidelity.md), one JSON line per seed.
 """
 import argparse
 import base64

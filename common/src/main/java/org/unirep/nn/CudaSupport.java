@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Which ND4J backend the CUDA build runs on here, decided before ND4J loads.
  * {@code nd4j-cuda-11.6} 1.0.0-M2.1, the only CUDA build of ND4J on Maven Central, holds machine
- * code for the compute capabilities below and no PTX (README, "GPUs"): on any other GPU (H100,
+ * code for the compute capabilities below and no PTX (docs/cluster.md, "GPUs"): on any other GPU (H100,
  * compute 9.0, and later) CUDA fails with "no kernel image is available" at the first kernel, deep
  * in a training step. This check names the device instead, in one line, before any work starts.
  *

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +26,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.unirep.classifier.ClassifierConfig;
 import org.unirep.classifier.ClassifierNet;
+import org.unirep.classifier.TorchClassifier;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.CompressionModel;
 import org.unirep.compression.EpochMetrics;
@@ -109,13 +108,13 @@ class TwinGoldenTest {
     static final Tolerance FINAL = new Tolerance(2e-2, 3e-2, 0.3, 1.0, Double.POSITIVE_INFINITY);
 
     static LabeledImages train, test;
-    static Map<String, Object> classifierGolden;
+    static Config classifierGolden;
 
     @BeforeAll
     static void data() throws IOException {
         train = TestData.train();
         test = TestData.test().head(1100);
-        classifierGolden = golden("classifier");
+        classifierGolden = goldenConfig("classifier");
     }
 
     @Test
@@ -150,7 +149,7 @@ class TwinGoldenTest {
             Map<String, Object> t = map(e.getValue());
             float[] v = detUniform(seed, e.getKey(), (int) count(t), ((Number) t.get("bound")).doubleValue());
             checkSum(e.getKey(), v, t);
-            setClassifier(net, e.getKey().substring("clf.".length()), v);
+            TorchClassifier.set(net, e.getKey().substring("clf.".length()), v, "classifier-steps.json");
         }
         List<Double> losses = new ArrayList<>();
         for (Object b : list(g.get("batches"))) {
@@ -161,7 +160,7 @@ class TwinGoldenTest {
         }
         compareSeries("classifier loss", doubles(g.get("losses")), losses, Integer.MAX_VALUE, CLASSIFIER_LOSS);
         for (Map.Entry<String, Object> e : map(g.get("final")).entrySet()) {
-            double err = relErr(floats((String) e.getValue()), classifierTorch(net, e.getKey()).data().asFloat());
+            double err = relErr(floats((String) e.getValue()), TorchClassifier.get(net, e.getKey()).data().asFloat());
             System.out.printf("classifier %s after 10 steps: relative error %.2g%n", e.getKey(), err);
             assertTrue(err < CLASSIFIER_PARAMS, "classifier " + e.getKey() + " after 10 steps: relative error " + err);
         }
@@ -355,26 +354,7 @@ class TwinGoldenTest {
     // ------------------------------------------------------------------ the classifier
 
     static MultiLayerNetwork goldenClassifier() {
-        MultiLayerNetwork net = ClassifierNet.create(ClassifierConfig.reference());
-        for (Map.Entry<String, Object> e : map(classifierGolden.get("params")).entrySet()) {
-            setClassifier(net, e.getKey(), floats((String) map(e.getValue()).get("values")));
-        }
-        return net;
-    }
-
-    private static final Map<String, Integer> CLASSIFIER = Map.of("conv1", 0, "conv2", 2, "fc1", 4, "fc2", 5);
-
-    static void setClassifier(MultiLayerNetwork net, String torchName, float[] v) {
-        String[] p = torchName.split("\\.");
-        INDArray a = net.getLayer(CLASSIFIER.get(p[0])).paramTable().get(p[1].equals("weight") ? "W" : "b");
-        INDArray t = Nd4j.createFromArray(v);
-        a.assign(a.rank() == 2 && p[1].equals("weight") ? t.reshape('c', a.size(1), a.size(0)).transpose() : t.reshape('c', a.shape()));
-    }
-
-    static INDArray classifierTorch(MultiLayerNetwork net, String torchName) {
-        String[] p = torchName.split("\\.");
-        INDArray a = net.getLayer(CLASSIFIER.get(p[0])).paramTable().get(p[1].equals("weight") ? "W" : "b");
-        return (a.rank() == 2 && p[1].equals("weight") ? a.transpose() : a).dup('c');
+        return TorchClassifier.load(classifierGolden, "classifier.json");
     }
 
     // ------------------------------------------------------------------ the twin's deterministic initial values
@@ -519,17 +499,18 @@ class TwinGoldenTest {
     // ------------------------------------------------------------------ golden files
 
     static Map<String, Object> golden(String name) throws IOException {
+        return goldenConfig(name).root().unwrapped();
+    }
+
+    static Config goldenConfig(String name) throws IOException {
         try (InputStream in = TwinGoldenTest.class.getResourceAsStream("/golden/twin/" + name + ".json")) {
             if (in == null) throw new IllegalStateException("golden file " + name + ".json missing: run `/usr/bin/python3 bench/reference_twin.py golden`");
-            return Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name + ".json").root().unwrapped();
+            return Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name + ".json");
         }
     }
 
     static float[] floats(String base64) {
-        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] f = new float[b.remaining() / 4];
-        b.asFloatBuffer().get(f);
-        return f;
+        return TorchClassifier.floats(base64);
     }
 
     @SuppressWarnings("unchecked")

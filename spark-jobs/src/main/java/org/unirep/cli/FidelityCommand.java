@@ -1,8 +1,12 @@
 package org.unirep.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.unirep.classifier.TorchClassifier;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.Mode;
 import org.unirep.data.DatasetChecksum;
@@ -11,6 +15,7 @@ import org.unirep.data.LabeledImages;
 import org.unirep.data.Split;
 import org.unirep.experiments.FidelityRun;
 import org.unirep.io.HadoopFiles;
+import org.unirep.io.Json;
 import org.unirep.io.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,8 +27,13 @@ public class FidelityCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "data/mnist", description = "IDX directory (default: ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--classifier", required = true, paramLabel = "DIR", description = "Frozen classifier (from train-classifier).")
+    @Option(names = "--classifier", paramLabel = "DIR", description = "Frozen classifier (from train-classifier).")
     String classifier;
+
+    @Option(names = "--torch-classifier", paramLabel = "FILE",
+            description = {"Instead of --classifier: a classifier trained by PyTorch (bench/reference_twin.py's classifier.json),",
+                    "so that this tool and the twin judge with the same frozen classifier."})
+    String torchClassifier;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (any Hadoop path).")
     String out;
@@ -57,15 +67,27 @@ public class FidelityCommand implements Callable<Integer> {
         LabeledImages test = IdxDataset.load(files, data, Split.TEST);
         String checksum = DatasetChecksum.of(train, test);
         if (limitTrain > 0) train = train.head(limitTrain);
+        MultiLayerNetwork clf = classifier(files, checksum);
+        List<FidelityRun.Row> rows = new FidelityRun(files, out, clf, train, test, checksum).run(parsed, base, encoderLambda);
+        System.out.println(FidelityRun.CSV_HEADER);
+        rows.forEach(r -> System.out.println(r.csv()));
+        return 0;
+    }
+
+    private MultiLayerNetwork classifier(HadoopFiles files, String checksum) throws IOException {
+        if ((classifier == null) == (torchClassifier == null)) {
+            throw new IllegalArgumentException("give one of --classifier DIR and --torch-classifier FILE");
+        }
+        if (torchClassifier != null) {
+            try (InputStream in = files.open(torchClassifier)) {
+                return TorchClassifier.load(Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), torchClassifier), torchClassifier);
+            }
+        }
         ModelStore store = new ModelStore(files);
         String trainedOn = store.metadata(classifier).getString("dataset_checksum");
         if (!trainedOn.equals(checksum)) {
             System.err.println("warning: the classifier at " + classifier + " was trained on other data (dataset_checksum " + trainedOn + ")");
         }
-        MultiLayerNetwork clf = store.loadMultiLayer(classifier);
-        List<FidelityRun.Row> rows = new FidelityRun(files, out, clf, train, test, checksum).run(parsed, base, encoderLambda);
-        System.out.println(FidelityRun.CSV_HEADER);
-        rows.forEach(r -> System.out.println(r.csv()));
-        return 0;
+        return store.loadMultiLayer(classifier);
     }
 }

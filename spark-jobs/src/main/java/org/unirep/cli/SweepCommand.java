@@ -1,6 +1,5 @@
 package org.unirep.cli;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,8 +18,8 @@ import picocli.CommandLine.Parameters;
 public class SweepCommand implements Callable<Integer> {
     @Mixin SparkOptions spark;
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "Sweep config (HOCON), e.g. conf/smoke.conf.")
-    File config;
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Sweep config (HOCON; any Hadoop path), e.g. conf/smoke.conf.")
+    String config;
 
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
             description = "Override a config key, e.g. --set sweep.epochs=2 (repeatable).")
@@ -36,7 +35,7 @@ public class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (await) overrides.add("sweep.lease.wait = true");
-        SweepConfig c = SweepConfig.load(config, overrides);
+        SweepConfig c = SweepConfig.load(SparkOptions.driverFiles(), config, overrides);
         if (dryRun) {
             System.out.printf("sweep %s: %d rates x %s x %d seeds, %d epochs; results at %s%n", c.id(), c.rates().size(), c.modes(),
                     c.seeds().size(), c.epochs(), c.results());

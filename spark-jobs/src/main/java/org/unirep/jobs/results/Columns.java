@@ -9,7 +9,7 @@ import org.apache.parquet.schema.MessageTypeParser;
 
 /**
  * The columns of one results table, each with its Parquet type and how a row value fills it: the
- * one definition from which the table's schema and its rows are built (README's table is checked
+ * one definition from which the table's schema and its rows are built (docs/results-tables.md is checked
  * against it by a test).
  */
 final class Columns<T> {

@@ -25,7 +25,7 @@ import org.unirep.io.HadoopFiles;
  * file without its run, which {@link ResultsRecovery} removes before the next submission.
  */
 public final class ResultsWriter {
-    /** The runs table: one row per attempt of a model. Units and meanings: README, "Results tables". */
+    /** The runs table: one row per attempt of a model. Units and meanings: docs/results-tables.md. */
     static final Columns<RunRecord> RUNS = new Columns<>("runs",
             required("run_id", STRING, RunRecord::runId),
             required("attempt", INT, RunRecord::attempt),

@@ -9,7 +9,7 @@ import org.unirep.jobs.plan.Stage;
 import org.unirep.training.RunStatus;
 
 /**
- * One row of the runs table (columns documented in README, "Results tables"), with the epochs that
+ * One row of the runs table (columns documented in docs/results-tables.md), with the epochs that
  * go to the metrics table. Metrics summaries are test-split means over the last min(3, epochs)
  * epochs, as the reference reports them; NaN where not measured (w1 without a critic).
  */

@@ -4,13 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
-import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +17,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.Mode;
-import org.unirep.compression.Range;
 import org.unirep.data.DatasetName;
+import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.plan.Optimizer;
 
 /**
- * One sweep, read from HOCON (keys and defaults: {@code unirep-sweep-defaults.conf}) and validated
- * completely before any Spark job starts: every error names the key, the value and what was expected.
+ * One sweep, read from HOCON and validated completely before any Spark job starts: every error names the
+ * key, the value and what was expected. Each key, with its default and check, is defined once in {@link SweepKeys}.
  */
 public record SweepConfig(String id, DatasetName dataset, String ingest, String classifier, String results,
                           List<Rate> rates, List<Mode> modes, List<Long> seeds, int epochs, int batchSize,
@@ -42,24 +41,24 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
     /** One submission at a time per results root and sweep id: how long a silent holder keeps it, and whether to queue. */
     public record Lease(Duration ttl, boolean await) implements Serializable {}
 
-    private static final String DEFAULTS = "unirep-sweep-defaults.conf";
-
-    /** Reads a config file, with {@code key=value} overrides (HOCON syntax) applied on top. */
-    public static SweepConfig load(File file, List<String> overrides) {
-        if (!file.isFile()) throw new SweepConfigException(file + ": sweep config not found");
-        Config user;
+    /** Reads a config file (any Hadoop path), with {@code key=value} overrides (HOCON syntax) applied on top. */
+    public static SweepConfig load(HadoopFiles files, String path, List<String> overrides) {
+        String text;
         try {
-            user = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
-        } catch (ConfigException e) {
-            throw new SweepConfigException(file + ": not valid HOCON: " + e.getMessage());
+            if (!files.exists(path)) throw new SweepConfigException(path + ": sweep config not found");
+            try (InputStream in = files.open(path)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new SweepConfigException(path + ": cannot read the sweep config (" + e.getMessage() + ")");
         }
-        return from(withOverrides(user, overrides), file.toString());
+        return parse(text, overrides, path);
     }
 
     public static SweepConfig parse(String hocon, List<String> overrides, String source) {
         Config user;
         try {
-            user = ConfigFactory.parseString(hocon);
+            user = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(source));
         } catch (ConfigException e) {
             throw new SweepConfigException(source + ": not valid HOCON: " + e.getMessage());
         }
@@ -79,85 +78,29 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
     }
 
     static SweepConfig from(Config user, String source) {
-        Config defaults = ConfigFactory.parseResources(SweepConfig.class.getClassLoader(), DEFAULTS);
+        Config defaults = SweepKeys.defaults();
         if (!user.hasPath("sweep")) throw new SweepConfigException(source + ": no 'sweep' block");
         rejectUnknownKeys(user, defaults, source);
-        Config c = user.withFallback(defaults).resolve().getConfig("sweep");
-        Reader r = new Reader(c, source);
+        SweepConfigReader r = new SweepConfigReader(user.withFallback(defaults).resolve().getConfig("sweep"), source);
 
-        String id = r.string("id");
-        if (!id.matches("[A-Za-z0-9._-]+")) r.fail("id", id, "letters, digits, '.', '_' or '-' (it names a folder)");
-        DatasetName dataset;
-        try {
-            dataset = DatasetName.parse(r.string("dataset"));
-        } catch (IllegalArgumentException e) {
-            throw r.error("dataset", c.getString("dataset"), "mnist or fashion-mnist");
-        }
-        List<Mode> modes = new ArrayList<>();
-        for (String m : r.stringList("modes")) {
-            try {
-                Mode o = Mode.parse(m);
-                if (modes.contains(o)) r.fail("modes", m, "each mode once");
-                modes.add(o);
-            } catch (IllegalArgumentException e) {
-                throw r.error("modes", m, "rdc or rdp");
-            }
-        }
-        if (modes.isEmpty()) r.fail("modes", "[]", "at least one of rdc, rdp");
-        String classifier = c.getIsNull("classifier") ? null : r.string("classifier");
+        List<Mode> modes = SweepKeys.MODES.read(r);
+        String classifier = SweepKeys.CLASSIFIER.read(r);
         if (classifier == null && modes.contains(Mode.RDC)) {
-            throw r.error("classifier", "null", "the frozen classifier's model directory (mode rdc needs it)");
+            throw r.error(SweepKeys.CLASSIFIER.name, "null", "the frozen classifier's model directory (mode rdc needs it)");
         }
-
-        List<Rate> rates = new ArrayList<>();
-        List<? extends ConfigValue> rateValues = r.list("rates");
-        for (int i = 0; i < rateValues.size(); i++) {
-            String key = "rates[" + i + "]";
-            Object v = rateValues.get(i).unwrapped();
-            if (!(v instanceof List<?> pair) || pair.size() != 2 || !(pair.get(0) instanceof Integer d) || !(pair.get(1) instanceof Integer l)) {
-                throw r.error(key, shown(rateValues.get(i)), "a [dim, levels] pair of integers");
-            }
-            if (d < 1) r.fail(key, v.toString(), "dim >= 1");
-            if (l < 2) r.fail(key, v.toString(), "levels L >= 2");
-            Rate rate = new Rate(d, l);
-            if (rates.contains(rate)) r.fail(key, v.toString(), "each rate once");
-            rates.add(rate);
-        }
-        if (rates.isEmpty()) r.fail("rates", "[]", "at least one [dim, levels] pair");
-
-        List<Long> seeds = new ArrayList<>();
-        for (ConfigValue v : r.list("seeds")) {
-            if (!(v.unwrapped() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-                throw r.error("seeds", shown(v), "integers");
-            }
-            if (seeds.contains(n.longValue())) r.fail("seeds", shown(v), "each seed once");
-            seeds.add(n.longValue());
-        }
-        if (seeds.isEmpty()) r.fail("seeds", "[]", "at least one seed");
-
-        Optimizer opt = new Optimizer(r.positive("optimizer.learning-rate"), r.positive("optimizer.critic-learning-rate"),
-                r.unitInterval("optimizer.beta1"), r.unitInterval("optimizer.beta2"), r.positive("optimizer.soft-to-hard-sigma"));
-
+        Optimizer opt = new Optimizer(SweepKeys.LEARNING_RATE.read(r), SweepKeys.CRITIC_LEARNING_RATE.read(r),
+                SweepKeys.BETA1.read(r), SweepKeys.BETA2.read(r), SweepKeys.SOFT_TO_HARD_SIGMA.read(r));
         Map<Mode, Grid> grids = new EnumMap<>(Mode.class);
-        for (Mode m : modes) grids.put(m, new Grid(r.lambda(m.id() + ".encoder-lambda"),
-                r.lambdas(m.id() + ".universal-lambdas"), r.lambdas(m.id() + ".end-to-end-lambdas")));
-
-        List<String> failPoints = r.stringList("fault-injection.fail-points");
-        for (String p : failPoints) {
-            if (!p.matches("(end_to_end|universal|encoder):(rdc|rdp):[0-9.eE+-]+")) {
-                r.fail("fault-injection.fail-points", p, "kind:mode:lambda, e.g. universal:rdc:0.001");
-            }
+        for (Mode m : modes) {
+            SweepKeys.ModeKeys k = SweepKeys.MODE_KEYS.get(m);
+            grids.put(m, new Grid(k.encoderLambda().read(r), k.universal().read(r), k.endToEnd().read(r)));
         }
-        return new SweepConfig(id, dataset, r.string("ingest"), classifier, r.string("results"), List.copyOf(rates),
-                List.copyOf(modes), List.copyOf(seeds), r.atLeast("epochs", 1), r.atLeast("batch-size", 1),
-                r.atLeast("train-examples", 0), r.atLeast("test-examples", 0), opt, r.atLeast("encoder.workers", 0),
-                r.atLeast("encoder.averaging-frequency", 1), grids, r.atLeast("retries", 0), r.atLeast("parallelism", 0),
-                List.copyOf(failPoints), new Lease(r.duration("lease.ttl", Duration.ofSeconds(5)), r.bool("lease.wait")), source);
-    }
-
-    /** A value as the user wrote it (HOCON, one line), for error messages. */
-    private static String shown(ConfigValue v) {
-        return v.render(ConfigRenderOptions.concise());
+        return new SweepConfig(SweepKeys.ID.read(r), SweepKeys.DATASET.read(r), SweepKeys.INGEST.read(r), classifier,
+                SweepKeys.RESULTS.read(r), SweepKeys.RATES.read(r), modes, SweepKeys.SEEDS.read(r), SweepKeys.EPOCHS.read(r),
+                SweepKeys.BATCH_SIZE.read(r), SweepKeys.TRAIN_EXAMPLES.read(r), SweepKeys.TEST_EXAMPLES.read(r), opt,
+                SweepKeys.ENCODER_WORKERS.read(r), SweepKeys.AVERAGING_FREQUENCY.read(r), grids, SweepKeys.RETRIES.read(r),
+                SweepKeys.PARALLELISM.read(r), SweepKeys.FAIL_POINTS.read(r),
+                new Lease(SweepKeys.LEASE_TTL.read(r), SweepKeys.LEASE_WAIT.read(r)), source);
     }
 
     private static void rejectUnknownKeys(Config user, Config defaults, String source) {
@@ -169,105 +112,7 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
         // hasPathOrNull is false for keys inside lists; entrySet holds leaves only, so this is exact.
         if (!unknown.isEmpty()) {
             throw new SweepConfigException(source + ": unknown key " + String.join(", ", unknown)
-                    + " (every key and its default: " + DEFAULTS + ")");
-        }
-    }
-
-    /** Typed reads that name the key on error. */
-    private record Reader(Config c, String source) {
-        SweepConfigException error(String key, String value, String expected) {
-            return new SweepConfigException(source + ": sweep." + key + " = " + value + ", expected " + expected);
-        }
-
-        void fail(String key, String value, String expected) { throw error(key, value, expected); }
-
-        String string(String key) {
-            if (c.getIsNull(key)) throw error(key, "null", "a value (this key is required)");
-            if (c.getValue(key).valueType() != ConfigValueType.STRING) throw error(key, shown(c.getValue(key)), "a string");
-            String s = c.getString(key);
-            if (s.isBlank()) throw error(key, "\"\"", "a non-empty string");
-            return s;
-        }
-
-        List<? extends ConfigValue> list(String key) {
-            if (c.getIsNull(key) || c.getValue(key).valueType() != ConfigValueType.LIST) {
-                throw error(key, c.getIsNull(key) ? "null" : shown(c.getValue(key)), "a list");
-            }
-            return c.getList(key);
-        }
-
-        List<String> stringList(String key) {
-            List<String> out = new ArrayList<>();
-            for (ConfigValue v : list(key)) {
-                if (v.valueType() != ConfigValueType.STRING) throw error(key, shown(v), "a list of strings");
-                out.add((String) v.unwrapped());
-            }
-            return out;
-        }
-
-        double number(String key) {
-            try {
-                return c.getDouble(key);
-            } catch (ConfigException e) {
-                throw error(key, c.getIsNull(key) ? "null" : shown(c.getValue(key)), "a number");
-            }
-        }
-
-        Duration duration(String key, Duration min) {
-            Duration d;
-            try {
-                d = c.getDuration(key);
-            } catch (ConfigException e) {
-                throw error(key, c.getIsNull(key) ? "null" : shown(c.getValue(key)), "a duration, e.g. 2m or 90s");
-            }
-            if (d.compareTo(min) < 0) throw error(key, shown(c.getValue(key)), "a duration of at least " + min.toSeconds() + "s");
-            return d;
-        }
-
-        boolean bool(String key) {
-            try {
-                return c.getBoolean(key);
-            } catch (ConfigException e) {
-                throw error(key, c.getIsNull(key) ? "null" : shown(c.getValue(key)), "true or false");
-            }
-        }
-
-        int atLeast(String key, int min) {
-            double d = number(key);
-            if (d != Math.rint(d) || d < min || d > Integer.MAX_VALUE) throw error(key, shown(c.getValue(key)), "an integer >= " + min);
-            return (int) d;
-        }
-
-        double positive(String key) {
-            return inRange(key, Range.POSITIVE);
-        }
-
-        double unitInterval(String key) {
-            return inRange(key, Range.UNIT_INTERVAL);
-        }
-
-        double lambda(String key) {
-            return inRange(key, Range.LAMBDA);
-        }
-
-        double inRange(String key, Range range) {
-            double d = number(key);
-            if (!range.holds(d)) throw error(key, shown(c.getValue(key)), range.expected);
-            return d;
-        }
-
-        List<Double> lambdas(String key) {
-            List<Double> out = new ArrayList<>();
-            List<? extends ConfigValue> vs = list(key);
-            for (int i = 0; i < vs.size(); i++) {
-                Object v = vs.get(i).unwrapped();
-                if (!(v instanceof Number n) || !Range.LAMBDA.holds(n.doubleValue())) {
-                    throw error(key + "[" + i + "]", shown(vs.get(i)), Range.LAMBDA.expected);
-                }
-                if (out.contains(n.doubleValue())) throw error(key + "[" + i + "]", shown(vs.get(i)), "each lambda once");
-                out.add(n.doubleValue());
-            }
-            return List.copyOf(out);
+                    + " (every key and its default: docs/sweep-config.md)");
         }
     }
 }

@@ -17,18 +17,20 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 import org.junit.jupiter.api.Test;
 
-/** README's "Results tables" section against the schemas the writer uses: the code is the one definition. */
+/** docs/results-tables.md against the schemas the writer uses: the code is the one definition. */
 class ResultsSchemaDocTest {
-    static String readme() throws IOException {
+    static final String DOC = "docs/results-tables.md";
+
+    static String doc() throws IOException {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("README.md")) && Files.isDirectory(p.resolve("spark-jobs"))) {
-                return Files.readString(p.resolve("README.md"));
+            if (Files.isRegularFile(p.resolve(DOC)) && Files.isDirectory(p.resolve("spark-jobs"))) {
+                return Files.readString(p.resolve(DOC));
             }
         }
-        throw new IllegalStateException("README.md not found");
+        throw new IllegalStateException(DOC + " not found above " + Path.of("").toAbsolutePath());
     }
 
-    /** The README's name for a column's type. */
+    /** The page's name for a column's type. */
     static String docType(Type t) {
         PrimitiveType p = t.asPrimitiveType();
         LogicalTypeAnnotation l = p.getLogicalTypeAnnotation();
@@ -43,9 +45,9 @@ class ResultsSchemaDocTest {
     }
 
     @Test
-    void theRunsTableInTheReadmeListsEveryColumnWithItsType() throws IOException {
-        String readme = readme();
-        String section = readme.substring(readme.indexOf("`runs`: one row per trained model"), readme.indexOf("`metrics`: `run_id`"));
+    void theRunsTableOfTheDocsListsEveryColumnWithItsType() throws IOException {
+        String doc = doc();
+        String section = doc.substring(doc.indexOf("`runs`: one row per trained model"), doc.indexOf("`metrics`: `run_id`"));
         Map<String, String> documented = new LinkedHashMap<>();
         Matcher row = Pattern.compile("(?m)^\\| ((?:`[a-z_0-9]+`(?:, )?)+) \\| ([^|]*) \\|").matcher(section);
         while (row.find()) {
@@ -61,21 +63,21 @@ class ResultsSchemaDocTest {
         Map<String, String> actual = new LinkedHashMap<>();
         actual.put("sweep_id", "string"); // the partition column
         for (Type t : ResultsWriter.RUNS_SCHEMA.getFields()) actual.put(t.getName(), docType(t));
-        assertEquals(new TreeMap<>(actual), new TreeMap<>(documented), "README's runs table vs ResultsWriter.RUNS_SCHEMA");
+        assertEquals(new TreeMap<>(actual), new TreeMap<>(documented), DOC + "'s runs table vs ResultsWriter.RUNS_SCHEMA");
     }
 
     @Test
-    void theMetricsLineInTheReadmeNamesEveryColumn() throws IOException {
-        String readme = readme();
-        int from = readme.indexOf("`metrics`: `run_id`");
-        String line = readme.substring(from, readme.indexOf("one row per epoch", from));
+    void theMetricsLineOfTheDocsNamesEveryColumn() throws IOException {
+        String doc = doc();
+        int from = doc.indexOf("`metrics`: `run_id`");
+        String line = doc.substring(from, doc.indexOf("one row per epoch", from));
         List<String> documented = new ArrayList<>();
         Matcher n = Pattern.compile("`([a-z_0-9]+)`").matcher(line);
         while (n.find()) if (!n.group(1).equals("metrics") && !n.group(1).equals("test")) documented.add(n.group(1));
         List<String> actual = new ArrayList<>();
         for (Type t : ResultsWriter.METRICS_SCHEMA.getFields()) actual.add(t.getName());
         actual.add(1, "sweep_id");
-        assertEquals(actual, documented, "README's metrics columns vs ResultsWriter.METRICS_SCHEMA");
+        assertEquals(actual, documented, DOC + "'s metrics columns vs ResultsWriter.METRICS_SCHEMA");
     }
 
 }

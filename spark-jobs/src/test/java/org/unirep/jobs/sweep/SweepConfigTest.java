@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.unirep.compression.Mode;
+import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.plan.GridPoint;
 
 class SweepConfigTest {
@@ -21,10 +22,10 @@ class SweepConfigTest {
             }
             """;
 
-    static File conf(String name) {
+    static String conf(String name) {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             File f = p.resolve("conf").resolve(name).toFile();
-            if (f.isFile()) return f;
+            if (f.isFile()) return f.toString();
         }
         throw new IllegalStateException("conf/" + name + " not found");
     }
@@ -35,7 +36,7 @@ class SweepConfigTest {
 
     @Test
     void paperConfigHoldsTheReferenceGridsForFourRates() {
-        SweepConfig c = SweepConfig.load(conf("paper-mnist.conf"), List.of());
+        SweepConfig c = SweepConfig.load(HadoopFiles.local(), conf("paper-mnist.conf"), List.of());
         assertEquals(List.of(new SweepConfig.Rate(3, 3), new SweepConfig.Rate(3, 4), new SweepConfig.Rate(4, 4), new SweepConfig.Rate(5, 4)),
                 c.rates());
         assertEquals(List.of(6.0, 8.0, 10.0), c.rates().subList(1, 4).stream().map(SweepConfig.Rate::bits).toList());
@@ -53,8 +54,8 @@ class SweepConfigTest {
         for (GridPoint p : plan.fanOut()) {
             if (p.universal()) assertTrue(plan.encoders().stream().anyMatch(e -> e.runId().equals(p.encoderRunId())));
         }
-        assertNotNull(SweepConfig.load(conf("smoke.conf"), List.of()));
-        SweepConfig quickstart = SweepConfig.load(conf("quickstart.conf"), List.of());
+        assertNotNull(SweepConfig.load(HadoopFiles.local(), conf("smoke.conf"), List.of()));
+        SweepConfig quickstart = SweepConfig.load(HadoopFiles.local(), conf("quickstart.conf"), List.of());
         SweepPlan alone = SweepPlan.of(quickstart, "a", "clf", 1);
         assertEquals(List.of(1, 3), List.of(alone.encoders().size(), alone.fanOut().size()),
                 "bin/quickstart: the encoder (also the end-to-end model at 0.015), end to end at 0 and 0.005, universal at 0");
@@ -89,7 +90,7 @@ class SweepConfigTest {
         assertEquals("x.conf: sweep.classifier = null, expected the frozen classifier's model directory (mode rdc needs it)",
                 error("sweep.classifier = null"));
         assertEquals("x.conf: sweep.id = null, expected a value (this key is required)", error("sweep.id = null"));
-        assertEquals("x.conf: unknown key sweep.epoch (every key and its default: unirep-sweep-defaults.conf)", error("sweep.epoch = 3"));
+        assertEquals("x.conf: unknown key sweep.epoch (every key and its default: docs/sweep-config.md)", error("sweep.epoch = 3"));
         assertTrue(error("sweep.fault-injection.fail-points = [oops]").contains("sweep.fault-injection.fail-points = oops"));
         assertTrue(error("sweep {").startsWith("override 'sweep {': expected key=value"));
         // rdp alone needs no classifier
