@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -68,6 +70,37 @@ public final class DataFetcher {
 
     public static Map<String, String> expectedSha256(DatasetName ds) {
         return ds == DatasetName.MNIST ? MNIST_SHA256 : FASHION_SHA256;
+    }
+
+    /**
+     * Which known dataset the four IDX files in {@code dir} are (raw or gzipped, by the SHA-256 of their decompressed
+     * content), or empty when they are no known copy (a user's own files).
+     */
+    public Optional<DatasetName> recognise(String dir) throws IOException {
+        Map<String, byte[]> content = readDir(dir);
+        for (DatasetName ds : DatasetName.values()) {
+            Map<String, String> expected = expectedSha256(ds);
+            if (fileNames().stream().allMatch(n -> expected.get(n).equals(sha256(content.get(n))))) return Optional.of(ds);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The dataset of the files in {@code dir}: the known one they are, which a given name must not contradict;
+     * for unknown files the given name, which is then required. Errors name the directory and what was expected.
+     */
+    public DatasetName identify(String dir, DatasetName given) throws IOException {
+        Optional<DatasetName> known = recognise(dir);
+        if (known.isPresent() && given != null && known.get() != given) {
+            throw new IllegalArgumentException("--dataset " + given + ", but the IDX files in " + dir + " are " + known.get()
+                    + " (their SHA-256 match the published " + known.get() + " files)");
+        }
+        if (known.isEmpty() && given == null) {
+            throw new IllegalArgumentException("the IDX files in " + dir + " are no known copy of "
+                    + String.join(" or ", Arrays.stream(DatasetName.values()).map(DatasetName::id).toList())
+                    + " (by SHA-256): name their dataset with --dataset");
+        }
+        return known.orElse(given);
     }
 
     /**

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -19,7 +21,9 @@ import org.unirep.compression.Kind;
 import org.unirep.compression.Mode;
 import org.unirep.data.LabeledImages;
 import org.unirep.io.HadoopFiles;
+import org.unirep.io.Json;
 import org.unirep.io.ModelStore;
+import org.unirep.io.Sha256;
 import org.unirep.training.Checkpoint;
 import org.unirep.training.RunStatus;
 import org.unirep.training.TrainingRun;
@@ -62,6 +66,27 @@ public final class FidelityRun {
         this.train = train;
         this.test = test;
         this.datasetChecksum = datasetChecksum;
+        this.classifierId = classifier == null ? "none" : Sha256.hex(classifier.params().dup().data().asBytes()).substring(0, 16);
+    }
+
+    private final String classifierId;
+
+    /**
+     * Everything that made a model: its config (mode, rate, lambda, seed, schedule, optimiser), its kind, the data
+     * (checksum and how many images), the classifier's weights, the training loop's version, and for a universal
+     * decoder its encoder's identity. A finished model is reused only when all of it matches.
+     */
+    Map<String, Object> identity(Kind kind, CompressionConfig c, String encoderIdentity) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", kind.id());
+        m.put("config", c.toString());
+        m.put("dataset_checksum", datasetChecksum);
+        m.put("train_examples", train.count());
+        m.put("test_examples", test.count());
+        m.put("classifier", classifierId);
+        m.put("training_loop", TrainingRun.LOOP_VERSION);
+        if (encoderIdentity != null) m.put("encoder", encoderIdentity);
+        return m;
     }
 
     public List<Row> run(List<Mode> modes, CompressionConfig base, double encoderLambda) throws IOException {
@@ -89,15 +114,21 @@ public final class FidelityRun {
 
     private ComputationGraph lastNet;
     private CriticGraph lastCritic;
+    private String lastIdentity;
 
     private Row train(Kind kind, CompressionConfig c, ComputationGraph encoderFrom, CriticGraph criticFrom, double encoderLambda,
                       List<Row> done) throws IOException {
         boolean universal = encoderFrom != null;
         String dir = HadoopFiles.join(out, c.mode().id() + "-" + kind.id() + "-" + num(c.lambda()));
         ModelStore store = new ModelStore(files);
-        if (Checkpoint.isComplete(files, dir) && store.metadata(dir).getString("status").equals(RunStatus.OK.id())
-                && store.metadata(dir).getInt("epochs") == c.epochs()) {
-            return resume(dir, kind, c, universal ? encoderLambda : c.lambda());
+        Map<String, Object> identity = identity(kind, c, universal ? lastIdentity : null);
+        String identityJson = Json.render(identity);
+        if (Checkpoint.isComplete(files, dir) && store.metadata(dir).getString("status").equals(RunStatus.OK.id())) {
+            Config meta = store.metadata(dir);
+            String made = meta.hasPath("identity") ? Json.render(meta.getConfig("identity").root().unwrapped()) : null;
+            if (identityJson.equals(made)) return resume(dir, kind, c, universal ? encoderLambda : c.lambda(), identityJson);
+            log.info("fidelity: {} was trained with other settings ({}), training it again", dir,
+                    made == null ? "no identity recorded" : differences(identity, meta.getConfig("identity").root().unwrapped()));
         }
         TrainingRun run = universal ? TrainingRun.universal(c, classifier, encoderFrom, criticFrom) : TrainingRun.endToEnd(c, classifier);
         log.info("fidelity: training {} {} at lambda {} ({} of the runs done)", c.mode().id(), kind.id(), c.lambda(), done.size());
@@ -105,11 +136,13 @@ public final class FidelityRun {
         ComputationGraph net = run.net();
         lastNet = net;
         lastCritic = run.critic();
+        lastIdentity = identityJson;
         List<EpochMetrics> tail = r.history().subList(Math.max(0, r.history().size() - 3), r.history().size());
         double encLambda = universal ? encoderLambda : c.lambda();
         Row row = new Row(c.mode(), kind, c.lambda(), encLambda, c.rateBits(), c.epochs(), r.status(),
                 mean(tail, EpochMetrics::mse), mean(tail, EpochMetrics::ce), mean(tail, EpochMetrics::accuracy), mean(tail, EpochMetrics::w1), r.seconds());
         Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("identity", identity);
         meta.put("kind", kind.id());
         meta.put("mode", c.mode().id());
         meta.put("dim", c.dim());
@@ -143,12 +176,13 @@ public final class FidelityRun {
     }
 
     /** A model this run already finished (a rerun after a failure): loaded, not retrained. */
-    private Row resume(String dir, Kind kind, CompressionConfig c, double encoderLambda) throws IOException {
+    private Row resume(String dir, Kind kind, CompressionConfig c, double encoderLambda, String identity) throws IOException {
         ModelStore store = new ModelStore(files);
         Config meta = store.metadata(dir);
         Checkpoint.Loaded done = Checkpoint.load(files, dir);
         lastNet = done.net();
         lastCritic = done.critic();
+        lastIdentity = identity;
         List<? extends Config> hist = meta.getConfigList("test_metrics");
         List<? extends Config> tail = hist.subList(Math.max(0, hist.size() - 3), hist.size());
         Function<String, Double> avg = k -> tail.stream().filter(h -> h.hasPath(k))
@@ -156,6 +190,18 @@ public final class FidelityRun {
         log.info("fidelity: {} is complete, reusing it", dir);
         return new Row(c.mode(), kind, c.lambda(), encoderLambda, c.rateBits(), c.epochs(), RunStatus.OK, avg.apply("mse"), avg.apply("ce"),
                 avg.apply("accuracy"), avg.apply("w1"), meta.getDouble("seconds"));
+    }
+
+    /** "key: was -> now" for each setting that differs, for the log. */
+    private static String differences(Map<String, Object> now, Map<String, Object> was) {
+        List<String> d = new ArrayList<>();
+        Set<String> keys = new TreeSet<>(now.keySet());
+        keys.addAll(was.keySet());
+        for (String k : keys) {
+            Object a = was.get(k), b = now.get(k);
+            if (a == null ? b != null : b == null || !a.toString().equals(b.toString())) d.add(k + ": " + a + " -> " + b);
+        }
+        return String.join("; ", d);
     }
 
     private static double mean(List<EpochMetrics> ms, ToDoubleFunction<EpochMetrics> f) {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 public class IngestCommand implements Callable<Integer> {
     @Mixin SparkOptions spark;
 
-    @Option(names = "--dataset", defaultValue = "mnist", description = "mnist | fashion-mnist (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dataset", description = {"mnist | fashion-mnist. Known files (by SHA-256) name themselves and a",
+            "contradicting --dataset is refused; files of no known copy need it."})
     String dataset;
 
     @Option(names = "--source", required = true, paramLabel = "DIR", description = "Directory with the four IDX files (raw or .gz).")
@@ -43,7 +44,7 @@ public class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        IngestOptions o = new IngestOptions(DatasetName.parse(dataset), source, output, shards, seed, batchSizes, limitTrain, limitTest);
+        IngestOptions o = new IngestOptions(dataset == null ? null : DatasetName.parse(dataset), source, output, shards, seed, batchSizes, limitTrain, limitTest);
         SparkSession s = spark.session("ingest");
         IngestJob.Report r = IngestJob.entryPoint(s, o);
         for (IngestJob.SplitReport sr : r.splits()) {

@@ -30,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unirep.data.DatasetChecksum;
 import org.unirep.data.DatasetName;
+import org.unirep.data.DataFetcher;
 import org.unirep.data.IdxDataset;
 import org.unirep.data.LabeledImages;
 import org.unirep.data.Minibatches;
@@ -71,10 +72,12 @@ public final class IngestJob {
         }
     }
 
-    public static Report entryPoint(SparkSession spark, IngestOptions o) throws IOException {
+    public static Report entryPoint(SparkSession spark, IngestOptions given) throws IOException {
         long t0 = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(jsc.hadoopConfiguration());
+        // Known files name their dataset, so a results row can never carry the wrong name.
+        IngestOptions o = given.withDataset(new DataFetcher(files).identify(given.source(), given.dataset()));
         // Both splits are read and checked before anything is written.
         List<LabeledImages> sources = new ArrayList<>();
         for (Split split : Split.values()) {

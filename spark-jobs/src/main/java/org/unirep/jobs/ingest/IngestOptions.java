@@ -6,6 +6,7 @@ import org.unirep.data.DatasetName;
 /**
  * What the ingest job reads and writes.
  *
+ * @param dataset     its name; null = named from the files, which must then be a known copy (by SHA-256)
  * @param source      directory with the four IDX files (raw or .gz), any Hadoop path
  * @param output      ingest root: parquet/, minibatches/ and _ingest.json land here
  * @param shards      number of Parquet files (and minibatch groups) per split
@@ -26,5 +27,9 @@ public record IngestOptions(DatasetName dataset, String source, String output, i
         if (limitTrain < 0 || limitTest < 0) {
             throw new IllegalArgumentException("--limit-train/--limit-test must be >= 0 (0 = all)");
         }
+    }
+
+    public IngestOptions withDataset(DatasetName d) {
+        return new IngestOptions(d, source, output, shards, seed, batchSizes, limitTrain, limitTest);
     }
 }
