@@ -254,6 +254,11 @@ public final class CompressionModel {
 
     public static double lambda(ComputationGraph net) { return secondTerm(net).getWeight(); }
 
+    /** The parts of the loss that the last fit of {@code net} computed (before its update). */
+    public static LossParts lastLoss(ComputationGraph net) {
+        return new LossParts(net.getLayer(RECON).score(), secondTerm(net).lastInnerMean(), net.score());
+    }
+
     private static ScaledLoss secondTerm(ComputationGraph net) {
         String out = net.getConfiguration().getNetworkOutputs().contains(CRITIC_OUT) ? CRITIC_OUT : CLASSIFIER_OUT;
         return (ScaledLoss) ((LossLayer) net.getLayer(out).conf().getLayer()).getLossFn();

@@ -13,6 +13,8 @@ public class ScaledLoss implements ILossFunction {
 
     @JsonProperty private ILossFunction inner;
     @JsonProperty private double weight;
+    /** The inner loss's per-example mean in the last score computation (the term before lambda, for the step's parts). */
+    private transient double lastInnerMean = Double.NaN;
 
     public ScaledLoss() {}
 
@@ -28,8 +30,12 @@ public class ScaledLoss implements ILossFunction {
 
     @Override
     public double computeScore(INDArray labels, INDArray preOutput, IActivation fn, INDArray mask, boolean average) {
-        return weight * inner.computeScore(labels, preOutput, fn, mask, average);
+        double s = inner.computeScore(labels, preOutput, fn, mask, average);
+        lastInnerMean = average ? s : s / preOutput.size(0);
+        return weight * s;
     }
+
+    public double lastInnerMean() { return lastInnerMean; }
 
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation fn, INDArray mask) {

@@ -157,18 +157,8 @@ public final class FidelityRun {
         meta.put("dataset_checksum", datasetChecksum);
         meta.put("status", row.status().id());
         if (r.error() != null) meta.put("error", r.error());
-        List<Map<String, Object>> hist = new ArrayList<>();
-        for (EpochMetrics m : r.history()) {
-            Map<String, Object> h = new LinkedHashMap<>();
-            h.put("epoch", m.epoch());
-            h.put("mse", m.mse());
-            h.put("ce", m.ce());
-            h.put("accuracy", m.accuracy());
-            if (!Double.isNaN(m.w1())) h.put("w1", m.w1());
-            hist.add(h);
-        }
-        meta.put("test_metrics", hist);
-        meta.put("train_loss", r.trainLoss());
+        meta.put("test_metrics", r.history().stream().map(EpochMetrics::toJson).toList());
+        meta.put("train_metrics", r.training().stream().map(EpochMetrics::toJson).toList());
         meta.put("seconds", Math.round(r.seconds() * 10) / 10.0);
         Checkpoint.save(files, dir, net, run.critic(), meta);
         log.info("fidelity: {}", row.csv());

@@ -31,7 +31,7 @@ public final class EpochCheckpoints {
     static final String LATEST = "latest.json";
 
     /** What the epochs done so far produced. */
-    public record Progress(int epochsDone, List<EpochMetrics> history, List<Double> trainLoss, long criticSteps, long generatorSteps) {
+    public record Progress(int epochsDone, List<EpochMetrics> history, List<EpochMetrics> training, long criticSteps, long generatorSteps) {
         public static final Progress NONE = new Progress(0, List.of(), List.of(), 0, 0);
     }
 
@@ -77,13 +77,18 @@ public final class EpochCheckpoints {
 
     private Resumed read(String latest) throws IOException {
         Config c = Json.parse(files.readString(latest), latest);
-        List<EpochMetrics> history = new ArrayList<>();
-        for (Config h : c.getConfigList("history")) {
-            history.add(new EpochMetrics(h.getInt("epoch"), h.getString("split"), num(h, "mse"), num(h, "ce"), num(h, "accuracy"),
-                    num(h, "w1")));
+        List<EpochMetrics> history = rows(c.getConfigList("history"));
+        List<EpochMetrics> training = new ArrayList<>();
+        if (c.hasPath("training")) {
+            training = rows(c.getConfigList("training"));
+        } else { // a checkpoint written before the loss parts: the total only
+            List<String> loss = c.getStringList("train_loss");
+            for (int i = 0; i < loss.size(); i++) {
+                training.add(new EpochMetrics(i + 1, EpochMetrics.TRAIN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                        Double.parseDouble(loss.get(i))));
+            }
         }
-        List<Double> loss = c.getStringList("train_loss").stream().map(Double::parseDouble).toList();
-        Progress p = new Progress(c.getInt("epochs_done"), history, loss, c.getLong("critic_steps"), c.getLong("generator_steps"));
+        Progress p = new Progress(c.getInt("epochs_done"), history, training, c.getLong("critic_steps"), c.getLong("generator_steps"));
         return new Resumed(Checkpoint.load(files, HadoopFiles.join(dir, c.getString("folder"))), p);
     }
 
@@ -92,20 +97,8 @@ public final class EpochCheckpoints {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epochs_done", p.epochsDone());
         m.put("folder", folder);
-        List<Map<String, Object>> history = new ArrayList<>();
-        for (EpochMetrics e : p.history()) {
-            Map<String, Object> h = new LinkedHashMap<>();
-            h.put("epoch", e.epoch());
-            h.put("split", e.split());
-            // As text: exact round trip, and NaN (not measured) survives JSON.
-            h.put("mse", Double.toString(e.mse()));
-            h.put("ce", Double.toString(e.ce()));
-            h.put("accuracy", Double.toString(e.accuracy()));
-            h.put("w1", Double.toString(e.w1()));
-            history.add(h);
-        }
-        m.put("history", history);
-        m.put("train_loss", p.trainLoss().stream().map(d -> Double.toString(d)).toList());
+        m.put("history", json(p.history()));
+        m.put("training", json(p.training()));
         m.put("critic_steps", p.criticSteps());
         m.put("generator_steps", p.generatorSteps());
         Checkpoint.save(files, HadoopFiles.join(dir, folder), net, critic, Map.of("epochs_done", p.epochsDone()));
@@ -120,7 +113,35 @@ public final class EpochCheckpoints {
         if (files.exists(dir)) files.delete(dir);
     }
 
+    private static List<Map<String, Object>> json(List<EpochMetrics> rows) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (EpochMetrics e : rows) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("epoch", e.epoch());
+            h.put("split", e.split());
+            // As text: exact round trip, and NaN (not measured) survives JSON.
+            h.put("mse", Double.toString(e.mse()));
+            h.put("ce", Double.toString(e.ce()));
+            h.put("accuracy", Double.toString(e.accuracy()));
+            h.put("w1", Double.toString(e.w1()));
+            h.put("perception", Double.toString(e.perception()));
+            h.put("loss", Double.toString(e.loss()));
+            out.add(h);
+        }
+        return out;
+    }
+
+    private static List<EpochMetrics> rows(List<? extends Config> json) {
+        List<EpochMetrics> out = new ArrayList<>();
+        for (Config h : json) {
+            out.add(new EpochMetrics(h.getInt("epoch"), h.getString("split"), num(h, "mse"), num(h, "ce"), num(h, "accuracy"),
+                    num(h, "w1"), num(h, "perception"), num(h, "loss")));
+        }
+        return out;
+    }
+
+    /** A metric as text; absent (a checkpoint written before the loss parts) = not measured. */
     private static double num(Config c, String key) {
-        return Double.parseDouble(c.getString(key));
+        return c.hasPath(key) ? Double.parseDouble(c.getString(key)) : Double.NaN;
     }
 }

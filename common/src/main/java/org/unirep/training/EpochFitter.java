@@ -1,5 +1,7 @@
 package org.unirep.training;
 
+import org.unirep.compression.LossParts;
+
 /**
  * How one epoch of a {@link TrainingRun} is fitted: every minibatch of the epoch's order goes
  * through {@link Steps#step} with its index in that order. {@link LocalEpochFitter} runs them in
@@ -7,8 +9,10 @@ package org.unirep.training;
  */
 public interface EpochFitter {
 
-    /** What an epoch did: the mean generator loss over its generator steps and the step counts. */
-    record EpochStats(double generatorLoss, long criticSteps, long generatorSteps) {}
+    /** What an epoch did: the means of the loss parts over its generator steps, and the step counts. */
+    record EpochStats(LossParts mean, long criticSteps, long generatorSteps) {
+        public double generatorLoss() { return mean.total(); }
+    }
 
     EpochStats fit(TrainingRun run, int epoch) throws Exception;
 }

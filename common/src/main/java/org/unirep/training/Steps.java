@@ -6,6 +6,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.unirep.compression.CompressionModel;
 import org.unirep.compression.CriticGraph;
+import org.unirep.compression.LossParts;
 import org.unirep.compression.Mode;
 import org.unirep.compression.SoftToHardQuantizer;
 import org.unirep.data.DatasetName;
@@ -44,10 +45,10 @@ public final class Steps {
 
     /**
      * Minibatch {@code index} of epoch {@code epoch}: images x [n,784] in [0,1], one-hot labels
-     * [n,10] (RDC). Returns the generator's loss after a generator step; after a critic step NaN,
-     * or the critic's loss (-D(x) + D(x^) + 10 GP, before its update) when {@link #measuringCriticLoss}.
+     * [n,10] (RDC). Returns a generator step's loss with its parts; a critic step's total is NaN, or
+     * the critic's loss (-D(x) + D(x^) + 10 GP, before its update) when {@link #measuringCriticLoss}.
      */
-    public double step(int epoch, long index, INDArray x, INDArray labels) {
+    public LossParts step(int epoch, long index, INDArray x, INDArray labels) {
         boolean critic = Schedule.isCriticStep(index);
         Draws.Step d = draws.step(epoch, index, (int) x.size(0), dim, alpha, critic);
         if (critic) return criticStep(x, d.dither(), d.mixing());
@@ -63,20 +64,20 @@ public final class Steps {
         return this;
     }
 
-    double criticStep(INDArray x, INDArray u, INDArray eps) {
+    LossParts criticStep(INDArray x, INDArray u, INDArray eps) {
         int n = (int) x.size(0);
         INDArray xhat = CompressionModel.reconstruct(net, x, u, true); // training mode: BatchNorm's running statistics move
         INDArray real = image(x, n);
         double loss = criticLoss ? critic.evaluate(real, xhat, eps, CriticGraph.LOSS).get(CriticGraph.LOSS).getDouble(0) : Double.NaN;
         critic.fitStep(real, xhat, eps);
         if (rdp) CompressionModel.loadCritic(net, critic);
-        return loss;
+        return LossParts.critic(loss);
     }
 
-    double generatorStep(INDArray x, INDArray labels, INDArray u) {
+    LossParts generatorStep(INDArray x, INDArray labels, INDArray u) {
         INDArray second = rdp ? Nd4j.zeros(x.dataType(), x.size(0), 1) : labels;
         net.fit(new MultiDataSet(new INDArray[] {x, u}, new INDArray[] {x, second}));
-        return net.score();
+        return CompressionModel.lastLoss(net);
     }
 
     private static INDArray image(INDArray flat, int n) {

@@ -10,6 +10,7 @@ import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.CompressionModel;
 import org.unirep.compression.CriticGraph;
 import org.unirep.compression.EpochMetrics;
+import org.unirep.compression.Mode;
 import org.unirep.data.LabeledImages;
 import org.unirep.nn.MomentsBatchNormHelper;
 
@@ -32,9 +33,20 @@ public final class TrainingRun {
     public static final String LOOP_VERSION = "reference-alternating-2";
 
 
-    public record Result(RunStatus status, String error, List<EpochMetrics> history, List<Double> trainLoss,
+    /** history: the test rows per epoch; training: the train rows (means of the loss parts) per epoch. */
+    public record Result(RunStatus status, String error, List<EpochMetrics> history, List<EpochMetrics> training,
                          long criticSteps, long generatorSteps, double seconds) {
         public EpochMetrics last() { return history.isEmpty() ? null : history.get(history.size() - 1); }
+
+        /** Every row for the metrics table: each epoch's test row, then its train row. */
+        public List<EpochMetrics> metrics() {
+            List<EpochMetrics> all = new ArrayList<>(history);
+            all.addAll(training);
+            return all;
+        }
+
+        /** The mean generator loss of each epoch. */
+        public List<Double> trainLoss() { return training.stream().map(EpochMetrics::loss).toList(); }
     }
 
     private final CompressionConfig config;
@@ -146,7 +158,7 @@ public final class TrainingRun {
     public Result train(EpochFitter fitter, LabeledImages test, EpochCheckpoints.Progress from, EpochCheckpoints checkpoints) {
         long t0 = System.nanoTime();
         List<EpochMetrics> history = new ArrayList<>(from.history());
-        List<Double> trainLoss = new ArrayList<>(from.trainLoss());
+        List<EpochMetrics> training = new ArrayList<>(from.training());
         long criticSteps = from.criticSteps(), generatorSteps = from.generatorSteps();
         try {
             for (int epoch = from.epochsDone(); epoch < config.epochs(); epoch++) {
@@ -157,7 +169,7 @@ public final class TrainingRun {
                 criticSteps += s.criticSteps();
                 generatorSteps += s.generatorSteps();
                 if (s.generatorSteps() > 0) Divergence.check(s.generatorLoss(), epoch, s.criticSteps() + s.generatorSteps() - 1, config.lambda());
-                trainLoss.add(s.generatorLoss());
+                training.add(EpochMetrics.training(epoch + 1, config.mode(), s.mean()));
                 EpochMetrics m = test != null ? Evaluation.evaluate(net, test, epoch + 1, critic, classifier, draws)
                         : new EpochMetrics(epoch + 1, "train", Double.NaN, Double.NaN, Double.NaN, Double.NaN);
                 history.add(m);
@@ -165,22 +177,23 @@ public final class TrainingRun {
                 int done = epoch + 1 - from.epochsDone(), left = config.epochs() - epoch - 1;
                 double images = (double) (s.criticSteps() + s.generatorSteps()) * config.batchSize();
                 long eta = Math.round((System.nanoTime() - t0) / 1e9 / done * left);
-                log.info("{}epoch {}/{}: test mse {}, ce {}, acc {}, w1 {} | train loss {}, {} critic + {} generator steps, {} img/s, {} s"
-                                + " (eval {} s){}", name, epoch + 1, config.epochs(), fmt(m.mse()), fmt(m.ce()), fmt(m.accuracy()),
-                        fmt(m.w1()), fmt(s.generatorLoss()), s.criticSteps(), s.generatorSteps(), Math.round(images / fitSec),
+                log.info("{}epoch {}/{}: test mse {}, ce {}, acc {}, w1 {} | train loss {} = mse {} + lambda * {} {}, {} critic + {} generator"
+                                + " steps, {} img/s, {} s (eval {} s){}", name, epoch + 1, config.epochs(), fmt(m.mse()), fmt(m.ce()),
+                        fmt(m.accuracy()), fmt(m.w1()), fmt(s.mean().total()), fmt(s.mean().distortion()),
+                        config.mode() == Mode.RDC ? "ce" : "-mean D(x^)", fmt(s.mean().term()), s.criticSteps(), s.generatorSteps(), Math.round(images / fitSec),
                         String.format("%.1f", sec), String.format("%.1f", sec - fitSec),
                         left == 0 ? "" : String.format(" | ~%dm%02ds left in this run", eta / 60, eta % 60));
                 if (test != null && (!Double.isFinite(m.mse()) || !Double.isFinite(m.w1()))) {
                     throw new Divergence("test metrics after epoch " + (epoch + 1) + ": mse " + m.mse() + ", w1 " + m.w1());
                 }
                 if (checkpoints != null && epoch + 1 < config.epochs()) {
-                    checkpoints.save(net, critic, new EpochCheckpoints.Progress(epoch + 1, history, trainLoss, criticSteps, generatorSteps));
+                    checkpoints.save(net, critic, new EpochCheckpoints.Progress(epoch + 1, history, training, criticSteps, generatorSteps));
                 }
             }
-            return new Result(RunStatus.OK, null, history, trainLoss, criticSteps, generatorSteps, (System.nanoTime() - t0) / 1e9);
+            return new Result(RunStatus.OK, null, history, training, criticSteps, generatorSteps, (System.nanoTime() - t0) / 1e9);
         } catch (Divergence d) {
             log.warn("diverged: {}", d.getMessage());
-            return new Result(RunStatus.DIVERGED, d.getMessage(), history, trainLoss, criticSteps, generatorSteps, (System.nanoTime() - t0) / 1e9);
+            return new Result(RunStatus.DIVERGED, d.getMessage(), history, training, criticSteps, generatorSteps, (System.nanoTime() - t0) / 1e9);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -18,6 +18,7 @@ import org.unirep.classifier.ClassifierTrainer;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.CompressionModel;
 import org.unirep.compression.CriticGraph;
+import org.unirep.compression.LossParts;
 import org.unirep.compression.Mode;
 import org.unirep.data.LabeledImages;
 import org.unirep.data.Minibatches;
@@ -49,14 +50,20 @@ class TrainingRunTest {
             trainable.addAll(CompressionModel.DECODER_LAYERS);
             Map<String, INDArray> net0 = params(run.net(), trainable), weights0 = weights(run.net(), trainable);
             INDArray critic0 = criticParams(run.critic());
-            assertTrue(Double.isNaN(run.steps().step(0, 0, b.getFeatures(), b.getLabels())), "a critic step has no generator loss");
+            assertTrue(Double.isNaN(run.steps().step(0, 0, b.getFeatures(), b.getLabels()).total()), "a critic step has no generator loss");
             assertEquals(weights0, weights(run.net(), trainable), mode + ": the critic step leaves encoder and decoder alone");
             assertNotEquals(net0.get("dec4_bn"), params(run.net(), trainable).get("dec4_bn"),
                     mode + ": but its training-mode reconstruction moves BatchNorm's running statistics, as PyTorch's does");
             INDArray critic1 = criticParams(run.critic());
             assertNotEquals(critic0, critic1, mode + ": the critic step trains the critic");
-            double loss = run.steps().step(0, 1, b.getFeatures(), b.getLabels());
+            LossParts parts = run.steps().step(0, 1, b.getFeatures(), b.getLabels());
+            double loss = parts.total();
             assertTrue(Double.isFinite(loss) && loss > 0, "generator loss " + loss);
+            // The step's parts: distortion (per-pixel MSE of a fresh model: 0.05-0.3), the term before lambda, and their sum.
+            assertTrue(parts.distortion() > 0.05 && parts.distortion() < 0.3, mode + ": distortion " + parts.distortion());
+            assertTrue(mode == Mode.RDC ? parts.term() > 2.0 && parts.term() < 3.0 : Double.isFinite(parts.term()),
+                    mode + ": the second term (RDC: CE of an untrained decoder's x^ in nats, about ln 10) " + parts.term());
+            assertEquals(parts.distortion() + CompressionModel.lambda(run.net()) * parts.term(), loss, 1e-6 * loss, mode + ": parts add up");
             assertEquals(critic1, criticParams(run.critic()), mode + ": the generator step leaves the critic alone");
             assertNotEquals(net0.get("enc1"), params(run.net(), trainable).get("enc1"), mode + ": the generator step trains the encoder");
             assertNotEquals(net0.get("dec5"), params(run.net(), trainable).get("dec5"), mode + ": and the decoder");

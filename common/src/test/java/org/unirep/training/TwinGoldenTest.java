@@ -30,6 +30,7 @@ import org.unirep.classifier.TorchClassifier;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.CompressionModel;
 import org.unirep.compression.EpochMetrics;
+import org.unirep.compression.LossParts;
 import org.unirep.compression.Mode;
 import org.unirep.data.LabeledImages;
 import org.unirep.data.Minibatches;
@@ -210,7 +211,7 @@ class TwinGoldenTest {
         EpochFitter fitter = (r, epoch) -> {
             int[] order = list(byEpoch.get(epoch).get("order")).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
             EpochBatches batches = EpochBatches.of(train, order, c.batchSize());
-            double sum = 0;
+            double sum = 0, distortion = 0, term = 0;
             long critic = 0, generator = 0;
             Map<String, Object> e = byEpoch.get(epoch);
             assertEquals(((Number) e.get("lambda")).doubleValue(), CompressionModel.lambda(r.net()), 1e-15, name + ": lambda in epoch " + epoch);
@@ -219,15 +220,16 @@ class TwinGoldenTest {
             assertEquals(c.criticLearningRate() * f, r.critic().learningRate(), 1e-15, name + ": critic's learning rate in epoch " + epoch);
             for (int i = 0; i < batches.count(); i++) {
                 DataSet b = batches.batch(i);
-                double loss = r.steps().step(epoch, i, b.getFeatures(), b.getLabels());
+                LossParts parts = r.steps().step(epoch, i, b.getFeatures(), b.getLabels());
+                double loss = parts.total();
                 losses.add(loss);
                 if (epoch == start && i < list(g.get("after_step")).size()) {
                     compareState(name + " after step " + i, map(list(g.get("after_step")).get(i)), r, universal ? UNIVERSAL_FIRST_STEPS : FIRST_STEPS);
                 }
                 if (Schedule.isCriticStep(i)) critic++;
-                else { generator++; sum += loss; }
+                else { generator++; sum += loss; distortion += parts.distortion(); term += parts.term(); }
             }
-            return new EpochFitter.EpochStats(sum / generator, critic, generator);
+            return new EpochFitter.EpochStats(new LossParts(distortion / generator, term / generator, sum / generator), critic, generator);
         };
         TrainingRun.Result result = run.train(fitter, test, new EpochCheckpoints.Progress(start, List.of(), List.of(), 0, 0), null);
         assertEquals(RunStatus.OK, result.status(), result.error());

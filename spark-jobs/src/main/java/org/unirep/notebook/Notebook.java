@@ -18,6 +18,7 @@ import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.report.CurvePoint;
 import org.unirep.jobs.report.Figures;
 import org.unirep.jobs.report.SqlViews;
+import org.unirep.jobs.results.ResultsWriter;
 import org.unirep.spark.SparkSessions;
 
 /**
@@ -72,7 +73,7 @@ public final class Notebook {
                 throw new IllegalArgumentException(path + " not found: " + root + " holds no sweep results (set UNIREP_RESULTS to a "
                         + "sweep's results root before starting the kernel, or run bin/quickstart)");
             }
-            s.read().parquet(path).createOrReplaceTempView(table);
+            s.read().schema(ResultsWriter.sparkSchema(table)).parquet(path).createOrReplaceTempView(table);
         }
     }
 

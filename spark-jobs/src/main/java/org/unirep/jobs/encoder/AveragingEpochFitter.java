@@ -65,8 +65,7 @@ final class AveragingEpochFitter implements EpochFitter {
     private static final Logger log = LoggerFactory.getLogger(AveragingEpochFitter.class);
 
     /** A worker's networks' state and what it did; {@code divergence} names the step whose loss stopped being finite. */
-    record WorkerResult(NetState generator, CriticGraph.State critic, double lossSum, long criticSteps, long generatorSteps,
-                        String divergence) implements Serializable {}
+    record WorkerResult(NetState generator, CriticGraph.State critic, LocalEpochFitter.Part did, String divergence) implements Serializable {}
 
     /** A generator's trainable state: parameters (BatchNorm statistics and frozen copies included), Adam state, Adam's step count. */
     record NetState(INDArray params, INDArray updater, int iterations) implements Serializable {
@@ -93,8 +92,7 @@ final class AveragingEpochFitter implements EpochFitter {
         Broadcast<LabeledImages> data = train; // the task closure must not capture this (not serializable)
         int batches = EpochBatches.of(data.value(), run.seeds(), epoch, config.batchSize()).count();
         Broadcast<byte[]> genBytes = jsc.broadcast(bytes(net)), criticBytes = jsc.broadcast(critic.toBytes());
-        double lossSum = 0;
-        long criticSteps = 0, generatorSteps = 0;
+        LocalEpochFitter.Part did = LocalEpochFitter.Part.NONE;
         int perRound = workers * frequency;
         int rounds = (batches + perRound - 1) / perRound;
         long started = System.nanoTime(), lastLine = started;
@@ -111,11 +109,7 @@ final class AveragingEpochFitter implements EpochFitter {
                 r.net().destroy();
                 r.criticState().destroy();
                 for (WorkerResult w : results) if (w.divergence() != null) throw new Divergence(w.divergence());
-                for (WorkerResult w : results) {
-                    lossSum += w.lossSum();
-                    criticSteps += w.criticSteps();
-                    generatorSteps += w.generatorSteps();
-                }
+                for (WorkerResult w : results) did = did.plus(w.did());
                 average(net, results.stream().map(WorkerResult::generator).toList());
                 critic.average(results.stream().map(WorkerResult::critic).toList());
                 CompressionModel.loadCritic(net, critic);
@@ -133,7 +127,7 @@ final class AveragingEpochFitter implements EpochFitter {
             genBytes.destroy();
             criticBytes.destroy();
         }
-        return new EpochStats(generatorSteps == 0 ? Double.NaN : lossSum / generatorSteps, criticSteps, generatorSteps);
+        return did.stats();
     }
 
     private static WorkerResult work(LabeledImages train, Round round, Share share) throws IOException {
@@ -152,9 +146,9 @@ final class AveragingEpochFitter implements EpochFitter {
         WorkerResult result;
         try {
             LocalEpochFitter.Part p = LocalEpochFitter.fit(run, batches, round.epoch(), share.from(), share.to());
-            result = new WorkerResult(NetState.of(run.net()), run.critic().state().copy(), p.lossSum(), p.criticSteps(), p.generatorSteps(), null);
+            result = new WorkerResult(NetState.of(run.net()), run.critic().state().copy(), p, null);
         } catch (Divergence d) {
-            result = new WorkerResult(null, null, Double.NaN, 0, 0, d.getMessage());
+            result = new WorkerResult(null, null, LocalEpochFitter.Part.NONE, d.getMessage());
         }
         WorkerRuns.give(config, run); // its state is overwritten by the next round that takes it
         return result;

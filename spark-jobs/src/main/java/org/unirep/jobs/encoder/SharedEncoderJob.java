@@ -55,14 +55,14 @@ public final class SharedEncoderJob {
             if (r.status() == RunStatus.DIVERGED) {
                 epochs.clear();
                 return RunRecords.of(p, sweepId, attempt, RunStatus.DIVERGED, r.error(), start, System.currentTimeMillis(), device(p), null,
-                        r.history());
+                        r.metrics());
             }
             String dir = layout.model(runId);
-            Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunStatus.OK, r.history(),
+            Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunStatus.OK, r.metrics(),
                     (System.currentTimeMillis() - start) / 1000.0));
             epochs.clear();
             return RunRecords.of(p, sweepId, attempt, RunStatus.OK, null, start, System.currentTimeMillis(), device(p), files.qualify(dir),
-                    r.history());
+                    r.metrics());
         } catch (Throwable t) {
             if (Cancellation.isCancellation(t)) throw new CancellationException("sweep cancelled in stage 1: " + t.getMessage());
             log.error("[" + runId + "] " + p.label() + " failed", t);

@@ -53,13 +53,13 @@ public final class PointTrainer {
             long end = System.currentTimeMillis();
             if (r.status() == RunStatus.DIVERGED) {
                 epochs.clear();
-                return RunRecords.of(p, sweepId, attempt, RunStatus.DIVERGED, r.error(), start, end, device, null, r.history());
+                return RunRecords.of(p, sweepId, attempt, RunStatus.DIVERGED, r.error(), start, end, device, null, r.metrics());
             }
             String dir = layout.model(runId);
-            Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunStatus.OK, r.history(), r.seconds()));
+            Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunStatus.OK, r.metrics(), r.seconds()));
             epochs.clear();
             return RunRecords.of(p, sweepId, attempt, RunStatus.OK, null, start, System.currentTimeMillis(), device,
-                    files.qualify(dir), r.history());
+                    files.qualify(dir), r.metrics());
         } catch (Throwable t) { // OutOfMemoryError included: one point fails, the sweep goes on
             if (Cancellation.isCancellation(t)) {
                 // The sweep was cancelled: no row; the next submission trains this point.

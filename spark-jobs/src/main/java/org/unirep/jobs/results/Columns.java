@@ -1,5 +1,8 @@
 package org.unirep.jobs.results;
 
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.parquet.example.data.Group;
@@ -14,14 +17,17 @@ import org.apache.parquet.schema.MessageTypeParser;
  */
 final class Columns<T> {
     enum Type {
-        STRING("binary", " (STRING)"), INT("int32", ""), LONG("int64", ""), DOUBLE("double", ""),
-        TIMESTAMP("int64", " (TIMESTAMP(MILLIS,true))");
+        STRING("binary", " (STRING)", DataTypes.StringType), INT("int32", "", DataTypes.IntegerType),
+        LONG("int64", "", DataTypes.LongType), DOUBLE("double", "", DataTypes.DoubleType),
+        TIMESTAMP("int64", " (TIMESTAMP(MILLIS,true))", DataTypes.TimestampType);
 
         final String primitive, annotation;
+        final DataType spark;
 
-        Type(String primitive, String annotation) {
+        Type(String primitive, String annotation, DataType spark) {
             this.primitive = primitive;
             this.annotation = annotation;
+            this.spark = spark;
         }
     }
 
@@ -30,6 +36,8 @@ final class Columns<T> {
 
     private final List<Column<T>> columns;
     final MessageType schema;
+    /** As Spark reads the table: these columns, then the partition column sweep_id. Files written before a column existed read it as null. */
+    final StructType sparkSchema;
 
     @SafeVarargs
     Columns(String table, Column<T>... columns) {
@@ -40,6 +48,9 @@ final class Columns<T> {
                     .append(c.type().annotation).append(";\n");
         }
         this.schema = MessageTypeParser.parseMessageType(s.append('}').toString());
+        StructType st = new StructType();
+        for (Column<T> c : columns) st = st.add(c.name(), c.type().spark, c.optional());
+        this.sparkSchema = st.add(ResultsLayout.PARTITION, DataTypes.StringType, false);
     }
 
     static <T> Column<T> required(String name, Type type, Function<T, Object> value) {

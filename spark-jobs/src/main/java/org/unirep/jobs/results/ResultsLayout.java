@@ -7,7 +7,7 @@ import org.unirep.io.HadoopFiles;
  * Where a sweep's results live under the results root:
  * <pre>
  *   runs/sweep_id=ID/run-RUNID-aN.parquet       one row per trained model and attempt
- *   metrics/sweep_id=ID/run-RUNID-aN.parquet    its per-epoch test metrics
+ *   metrics/sweep_id=ID/run-RUNID-aN.parquet    its per-epoch test metrics and training loss parts
  *   models/RUNID/                               model.zip + critic.sd + metadata.json
  *   models/RUNID/_resume/                       the state after the last finished epoch, while training
  *   _staging/ID/                                files being written (ignored by Parquet readers)
@@ -19,7 +19,10 @@ public record ResultsLayout(String root) implements Serializable {
 
     public String table(String table) { return HadoopFiles.join(root, table); }
 
-    public String partition(String table, String sweepId) { return HadoopFiles.join(table(table), "sweep_id=" + sweepId); }
+    /** The partition column of both tables. */
+    public static final String PARTITION = "sweep_id";
+
+    public String partition(String table, String sweepId) { return HadoopFiles.join(table(table), PARTITION + "=" + sweepId); }
 
     public String file(String table, String sweepId, String runId, int attempt) {
         return HadoopFiles.join(partition(table, sweepId), fileName(runId, attempt));

@@ -6,6 +6,7 @@ import static org.unirep.jobs.results.Columns.required;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -14,6 +15,7 @@ import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
+import org.apache.spark.sql.types.StructType;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.io.CrashPoint;
 import org.unirep.io.HadoopFiles;
@@ -55,10 +57,10 @@ public final class ResultsWriter {
             optional("w1", DOUBLE, RunRecord::w1),
             required("config", STRING, RunRecord::config));
 
-    /** One epoch's test metrics of one attempt. */
+    /** One epoch's test metrics, or its training loss parts, of one attempt. */
     record MetricsRow(RunRecord run, EpochMetrics epoch) {}
 
-    /** The metrics table: one row per epoch of an attempt. */
+    /** The metrics table: per epoch of an attempt, a test row and a train row. */
     static final Columns<MetricsRow> METRICS = new Columns<>("metrics",
             required("run_id", STRING, m -> m.run().runId()),
             required("attempt", INT, m -> m.run().attempt()),
@@ -67,9 +69,23 @@ public final class ResultsWriter {
             optional("mse", DOUBLE, m -> m.epoch().mse()),
             optional("ce", DOUBLE, m -> m.epoch().ce()),
             optional("accuracy", DOUBLE, m -> m.epoch().accuracy()),
-            optional("w1", DOUBLE, m -> m.epoch().w1()));
+            optional("w1", DOUBLE, m -> m.epoch().w1()),
+            optional("perception", DOUBLE, m -> m.epoch().perception()),
+            optional("loss", DOUBLE, m -> m.epoch().loss()));
 
     static final MessageType RUNS_SCHEMA = RUNS.schema, METRICS_SCHEMA = METRICS.schema;
+
+    /** Columns added after results roots were first written: a file without them is still whole (they read as null). */
+    static final Set<String> ADDED_LATER = Set.of("perception", "loss");
+
+    /** How Spark reads a table ({@link ResultsLayout#RUNS} or {@link ResultsLayout#METRICS}), older files included. */
+    public static StructType sparkSchema(String table) {
+        return switch (table) {
+            case ResultsLayout.RUNS -> RUNS.sparkSchema;
+            case ResultsLayout.METRICS -> METRICS.sparkSchema;
+            default -> throw new IllegalArgumentException("no results table '" + table + "', expected runs or metrics");
+        };
+    }
 
     private final HadoopFiles files;
     private final ResultsLayout layout;

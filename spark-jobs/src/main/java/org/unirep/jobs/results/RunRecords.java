@@ -16,34 +16,31 @@ public final class RunRecords {
     private RunRecords() {}
 
     public static RunRecord of(GridPoint p, String sweepId, int attempt, RunStatus status, String error, long start, long end,
-                               String device, String modelPath, List<EpochMetrics> history) {
-        List<EpochMetrics> tail = history.subList(Math.max(0, history.size() - 3), history.size());
+                               String device, String modelPath, List<EpochMetrics> metrics) {
+        List<EpochMetrics> test = test(metrics);
+        List<EpochMetrics> tail = test.subList(Math.max(0, test.size() - 3), test.size());
         return new RunRecord(p.runId(), sweepId, attempt, p.stage(), p.kind(), p.mode(), p.dataset(), p.rateBits(), p.dim(),
                 p.levels(), p.lambda(), p.encoderLambda(), p.encoderRunId(), p.seed(), p.epochs(), status, oneLine(error), start, end,
                 host(), device, modelPath, mean(tail, EpochMetrics::mse), mean(tail, EpochMetrics::ce),
-                mean(tail, EpochMetrics::accuracy), mean(tail, EpochMetrics::w1), Json.render(p.identity()), List.copyOf(history));
+                mean(tail, EpochMetrics::accuracy), mean(tail, EpochMetrics::w1), Json.render(p.identity()), List.copyOf(metrics));
     }
 
-    /** The model's metadata.json: identity, status, per-epoch test metrics. */
-    public static Map<String, Object> metadata(GridPoint p, String sweepId, RunStatus status, List<EpochMetrics> history, double seconds) {
+    /** The model's metadata.json: identity, status, per-epoch test metrics and training loss parts. */
+    public static Map<String, Object> metadata(GridPoint p, String sweepId, RunStatus status, List<EpochMetrics> metrics, double seconds) {
         Map<String, Object> m = new LinkedHashMap<>(p.identity());
         m.put("run_id", p.runId());
         m.put("sweep_id", sweepId);
         m.put("rate_bits", p.rateBits());
         m.put("status", status.id());
-        List<Map<String, Object>> hist = new ArrayList<>();
-        for (EpochMetrics e : history) {
-            Map<String, Object> h = new LinkedHashMap<>();
-            h.put("epoch", e.epoch());
-            // In a fixed order (Map.of's iteration order changes from JVM to JVM); unmeasured metrics left out.
-            String[] names = {"mse", "ce", "accuracy", "w1"};
-            double[] values = {e.mse(), e.ce(), e.accuracy(), e.w1()};
-            for (int i = 0; i < names.length; i++) if (Double.isFinite(values[i])) h.put(names[i], values[i]);
-            hist.add(h);
-        }
-        m.put("test_metrics", hist);
+        m.put("test_metrics", test(metrics).stream().map(EpochMetrics::toJson).toList());
+        m.put("train_metrics", metrics.stream().filter(e -> e.split().equals(EpochMetrics.TRAIN)).map(EpochMetrics::toJson).toList());
         m.put("seconds", Math.round(seconds * 10) / 10.0);
         return m;
+    }
+
+    /** The evaluation rows (the summary columns are their means). */
+    static List<EpochMetrics> test(List<EpochMetrics> metrics) {
+        return metrics.stream().filter(e -> !e.split().equals(EpochMetrics.TRAIN)).toList();
     }
 
     static double mean(List<EpochMetrics> ms, ToDoubleFunction<EpochMetrics> f) {
