@@ -52,8 +52,18 @@ public final class CudaSupport {
 
     /** One GPU as nvidia-smi lists it. */
     public record Gpu(int index, String name, String computeCapability) {
+        /**
+         * Whether the library's machine code runs here: CUDA runs sm_XY code on compute capability X.Z for Z >= Y (same
+         * major), so the sm_86 code runs on 8.9 (L4, L40S) while nothing runs on 9.0 (H100, H200: no PTX to compile).
+         */
         public boolean supported() {
-            return COMPUTE_CAPABILITIES.contains(computeCapability);
+            String[] d = computeCapability.split("\\.");
+            if (d.length != 2) return false;
+            for (String c : COMPUTE_CAPABILITIES) {
+                String[] k = c.split("\\.");
+                if (k[0].equals(d[0]) && d[1].matches("[0-9]+") && Integer.parseInt(k[1]) <= Integer.parseInt(d[1])) return true;
+            }
+            return false;
         }
     }
 
@@ -97,7 +107,8 @@ public final class CudaSupport {
             if (!g.supported()) {
                 throw new IllegalStateException("GPU " + g.index() + " (" + g.name() + ") has compute capability " + g.computeCapability()
                         + "; ND4J's CUDA build (nd4j-cuda-11.6 1.0.0-M2.1) runs only on compute capability "
-                        + String.join(", ", COMPUTE_CAPABILITIES) + " (V100, T4, A100, A10, ...): use such GPUs, or set " + FORCE_CPU
+                        + String.join(", ", COMPUTE_CAPABILITIES) + " and later minors of the same major (V100, T4, A100, A10, L4, ...): use"
+                        + " such GPUs, or set " + FORCE_CPU
                         + " to run on the CPU backend");
             }
         }

@@ -36,6 +36,10 @@ class CudaSupportTest {
         assertTrue(e.getMessage().startsWith("GPU 0 (NVIDIA H200) has compute capability 9.0;"), e.getMessage());
         assertTrue(e.getMessage().contains("3.7, 5.0, 5.2, 6.0, 6.1, 7.0, 7.5, 8.0, 8.6"), e.getMessage());
         assertTrue(e.getMessage().endsWith("or set BACKEND_PRIORITY_CPU=200 to run on the CPU backend"), e.getMessage());
+        // sm_86 code runs on 8.9 (L4, L40S) and sm_70 on 7.2 (Xavier); no code of major 9 exists, nor of 8.x for 9.0.
+        for (String cc : List.of("8.9", "8.7", "7.2", "8.6", "3.7")) assertTrue(new CudaSupport.Gpu(0, "x", cc).supported(), cc);
+        for (String cc : List.of("9.0", "3.5", "10.0", "8", "")) assertFalse(new CudaSupport.Gpu(0, "x", cc).supported(), cc);
+        assertEquals(Backend.CUDA, decide(CudaSupport.parse("0, NVIDIA L4, 8.9\n"), 0, Map.of()).backend(), "an L4 runs the sm_86 code");
         assertThrows(IllegalStateException.class, () -> decide(gpus, 0, Map.of()), "the task's own GPU");
         assertEquals(Backend.CUDA, decide(gpus, 1, Map.of()).backend(), "a task bound to the V100 runs on it");
         assertThrows(IllegalStateException.class, () -> decide(gpus, 2, Map.of()), "a GPU nvidia-smi does not list");

@@ -2,6 +2,8 @@ package org.unirep.spark;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place a SparkSession is made. Under spark-submit the master and settings come from the
@@ -10,14 +12,25 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
     private SparkSessions() {}
 
+    private static final Logger log = LoggerFactory.getLogger(SparkSessions.class);
+
     public static SparkSession getOrCreate(String appName, String masterIfUnset) {
-        SparkConf conf = new SparkConf(true);
+        return SparkSession.builder().config(configure(new SparkConf(true), appName, masterIfUnset)).getOrCreate();
+    }
+
+    /** Our settings on top of what spark-submit passed. */
+    static SparkConf configure(SparkConf conf, String appName, String masterIfUnset) {
         if (!conf.contains("spark.master")) {
             conf.setMaster(masterIfUnset != null ? masterIfUnset : "local[*]");
         }
         if (!conf.contains("spark.app.name")) conf.setAppName(appName);
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.sql.parquet.compression.codec", "zstd");
-        return SparkSession.builder().config(conf).getOrCreate();
+        // A task trains a model into its point's staging and checkpoint folders: a speculative copy would share them.
+        if (conf.getBoolean("spark.speculation", false)) {
+            log.warn("spark.speculation=true is turned off: a speculative copy of a training task would share its point's folders");
+        }
+        conf.set("spark.speculation", "false");
+        return conf;
     }
 }
