@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -71,18 +72,37 @@ public final class FanOutJob {
         return r;
     }
 
+    private static String executorId() {
+        SparkEnv env = SparkEnv.get();
+        return env == null ? "none" : env.executorId();
+    }
+
     private static final ConcurrentHashMap<String, MultiLayerNetwork> CLASSIFIERS = new ConcurrentHashMap<>();
 
     /** Runs in the executor. */
     static RunRecord trainInTask(Inputs in, Task t) throws IOException {
-        String device = TaskDevice.bind();
-        MultiLayerNetwork classifier = in.classifierDir() == null ? null : CLASSIFIERS.computeIfAbsent(in.classifierDir(), d -> {
-            try {
-                return new ModelStore(in.files()).loadMultiLayer(d);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).clone(); // one copy per task: concurrent tasks share the executor
+        String device;
+        MultiLayerNetwork classifier;
+        long start = System.currentTimeMillis();
+        try {
+            device = TaskDevice.bind();
+            classifier = in.classifierDir() == null ? null : CLASSIFIERS.computeIfAbsent(in.classifierDir(), d -> {
+                try {
+                    return new ModelStore(in.files()).loadMultiLayer(d);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).clone(); // one copy per task: concurrent tasks share the executor
+        } catch (Throwable e) { // NoClassDefFoundError of a backend that did not load included
+            if (Cancellation.isCancellation(e)) throw e;
+            // The attempt's row names where it failed; the task then fails too, so that Spark retries it elsewhere and
+            // excludes a host that keeps failing (spark.excludeOnFailure). A retry that trains replaces this row.
+            String where = "host " + RunRecords.host() + ", executor " + executorId();
+            RunRecord r = RunRecords.of(t.point(), in.sweepId(), t.attempt(), RunStatus.FAILED, "task setup failed on " + where + ": "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), start, System.currentTimeMillis(), "unknown", null, List.of());
+            new ResultsWriter(in.files(), in.layout()).commit(r);
+            throw new IllegalStateException("[" + t.point().runId() + "] task setup failed on " + where, e);
+        }
         RunRecord r = PointTrainer.train(t.point(), in.sweepId(), t.attempt(), in.files(), in.layout(), in.train().value(),
                 in.test().value(), classifier, device, in.faults());
         new ResultsWriter(in.files(), in.layout()).commit(r);

@@ -54,7 +54,7 @@ public final class RunRecords {
         return s.length() > 2000 ? s.substring(0, 2000) + "..." : s;
     }
 
-    static String host() {
+    public static String host() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
