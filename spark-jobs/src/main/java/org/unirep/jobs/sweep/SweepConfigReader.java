@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.unirep.compression.Range;
 
 /** Typed reads of the {@code sweep} block that name the key, the value and what was expected on error. */
@@ -55,31 +56,27 @@ record SweepConfigReader(Config c, String source) {
         return out;
     }
 
-    double number(String key) {
+    /** A value read by {@code get}, or an error naming the key, the value and {@code expected}. */
+    private <T> T typed(String key, Function<String, T> get, String expected) {
         try {
-            return c.getDouble(key);
+            return get.apply(key);
         } catch (ConfigException e) {
-            throw error(key, shownAt(key), "a number");
+            throw error(key, shownAt(key), expected);
         }
     }
 
+    double number(String key) {
+        return typed(key, c::getDouble, "a number");
+    }
+
     Duration duration(String key, Duration min) {
-        Duration d;
-        try {
-            d = c.getDuration(key);
-        } catch (ConfigException e) {
-            throw error(key, shownAt(key), "a duration, e.g. 2m or 90s");
-        }
+        Duration d = typed(key, c::getDuration, "a duration, e.g. 2m or 90s");
         if (d.compareTo(min) < 0) throw error(key, shown(c.getValue(key)), "a duration of at least " + min.toSeconds() + "s");
         return d;
     }
 
     boolean bool(String key) {
-        try {
-            return c.getBoolean(key);
-        } catch (ConfigException e) {
-            throw error(key, shownAt(key), "true or false");
-        }
+        return typed(key, c::getBoolean, "true or false");
     }
 
     int atLeast(String key, int min) {

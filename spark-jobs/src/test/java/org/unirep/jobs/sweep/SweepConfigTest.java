@@ -64,6 +64,22 @@ class SweepConfigTest {
         assertEquals(5, SweepPlan.of(quickstart, "a", "clf", 2).total(), "with 2 workers the encoder is not that model: trained again");
     }
 
+    /** Every key's default, read through its own check, is what a config that leaves the key out gets. */
+    @Test
+    void theDefaultsComeFromTheKeyDefinitions() {
+        SweepConfig c = SweepConfig.parse(BASE, List.of(), "x.conf");
+        assertEquals(SweepKeys.EPOCHS.defaultValue, c.epochs());
+        assertEquals(SweepKeys.BATCH_SIZE.defaultValue, c.batchSize());
+        assertEquals(SweepKeys.ENCODER_WORKERS.defaultValue, c.encoderWorkers());
+        assertEquals(SweepKeys.LEARNING_RATE.defaultValue, c.optimizer().learningRate());
+        assertEquals(java.time.Duration.ofMinutes(2), c.lease().ttl());
+        assertEquals(List.of(new SweepConfig.Rate(3, 3)), c.rates());
+        assertEquals(List.of(Mode.RDC, Mode.RDP), c.modes());
+        assertEquals(0.015, c.grids().get(Mode.RDP).encoderLambda());
+        assertEquals(SweepKeys.all().size(), SweepKeys.defaults().getConfig("sweep").entrySet().size()
+                + (int) SweepKeys.all().stream().filter(k -> k.defaultValue == null).count(), "every key has a default or none");
+    }
+
     @Test
     void runIdsFollowEverySettingThatChangesTheResult() {
         SweepConfig c = SweepConfig.parse(BASE, List.of(), "x.conf");
@@ -91,6 +107,10 @@ class SweepConfigTest {
                 error("sweep.classifier = null"));
         assertEquals("x.conf: sweep.id = null, expected a value (this key is required)", error("sweep.id = null"));
         assertEquals("x.conf: unknown key sweep.epoch (every key and its default: docs/sweep-config.md)", error("sweep.epoch = 3"));
+        assertEquals("x.conf: sweep.lease.wait = \"maybe\", expected true or false", error("sweep.lease.wait = maybe"));
+        assertEquals("x.conf: sweep.lease.ttl = \"1s\", expected a duration of at least 5s", error("sweep.lease.ttl = 1s"));
+        assertEquals("x.conf: sweep.epochs = \"many\", expected a number", error("sweep.epochs = many"));
+        assertEquals("x.conf: sweep.id = a/b, expected letters, digits, '.', '_' or '-' (it names a folder)", error("sweep.id = \"a/b\""));
         assertTrue(error("sweep.fault-injection.fail-points = [oops]").contains("sweep.fault-injection.fail-points = oops"));
         assertTrue(error("sweep {").startsWith("override 'sweep {': expected key=value"));
         // rdp alone needs no classifier
