@@ -7,12 +7,14 @@ import glob
 import json
 import math
 import os
+import re
 import sys
 
 out = sys.argv[1]
 rows = []
+# unirep-seedN/ (both modes), or unirep-seedN-rdc/, unirep-seedN-rdp/ when the modes ran apart
 for path in sorted(glob.glob(os.path.join(out, "unirep-seed*", "fidelity.csv"))):
-    seed = int(path.split("unirep-seed")[1].split(os.sep)[0])
+    seed = int(re.match(r"[0-9]+", path.split("unirep-seed")[1]).group(0))
     for r in csv.DictReader(open(path)):
         rows.append({"tool": "unirep", "mode": r["mode"], "kind": r["kind"], "lam": float(r["lambda"]),
                      "encoder_lambda": float(r["encoder_lambda"]), "seed": seed, "mse": float(r["mse"]), "w1": float(r["w1"]),
