@@ -256,7 +256,8 @@ public final class CompressionModel {
 
     /** The parts of the loss that the last fit of {@code net} computed (before its update). */
     public static LossParts lastLoss(ComputationGraph net) {
-        return new LossParts(net.getLayer(RECON).score(), secondTerm(net).lastInnerMean(), net.score());
+        // DL4J adds the whole graph's regularisation score to its first output's (0 here: no l1, l2 or weight decay).
+        return new LossParts(net.getLayer(RECON).score() - net.calcRegularizationScore(true), secondTerm(net).lastInnerMean(), net.score());
     }
 
     private static ScaledLoss secondTerm(ComputationGraph net) {

@@ -144,7 +144,7 @@ public final class TrainingRun {
 
     /**
      * Trains all epochs with {@code fitter}, evaluating on {@code test} after each (the split's
-     * label is "train" with NaN metrics when no test split is given). A NaN or infinite loss or
+     * label is "none" with NaN metrics when no test split is given). A NaN or infinite loss or
      * test metric ends the run as DIVERGED; other exceptions propagate.
      */
     public Result train(EpochFitter fitter, LabeledImages test) {
@@ -171,7 +171,7 @@ public final class TrainingRun {
                 if (s.generatorSteps() > 0) Divergence.check(s.generatorLoss(), epoch, s.criticSteps() + s.generatorSteps() - 1, config.lambda());
                 training.add(EpochMetrics.training(epoch + 1, config.mode(), s.mean()));
                 EpochMetrics m = test != null ? Evaluation.evaluate(net, test, epoch + 1, critic, classifier, draws)
-                        : new EpochMetrics(epoch + 1, "train", Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+                        : new EpochMetrics(epoch + 1, "none", Double.NaN, Double.NaN, Double.NaN, Double.NaN); // not evaluated
                 history.add(m);
                 double sec = (System.nanoTime() - te) / 1e9, fitSec = (tEval - te) / 1e9;
                 int done = epoch + 1 - from.epochsDone(), left = config.epochs() - epoch - 1;

@@ -100,8 +100,13 @@ public final class FanOutJob {
             String where = "host " + RunRecords.host() + ", executor " + executorId();
             RunRecord r = RunRecords.of(t.point(), in.sweepId(), t.attempt(), RunStatus.FAILED, "task setup failed on " + where + ": "
                     + e.getClass().getSimpleName() + ": " + e.getMessage(), start, System.currentTimeMillis(), "unknown", null, List.of());
-            new ResultsWriter(in.files(), in.layout()).commit(r);
-            throw new IllegalStateException("[" + t.point().runId() + "] task setup failed on " + where, e);
+            IllegalStateException failed = new IllegalStateException("[" + t.point().runId() + "] task setup failed on " + where, e);
+            try {
+                new ResultsWriter(in.files(), in.layout()).commit(r);
+            } catch (IOException | RuntimeException commit) {
+                failed.addSuppressed(commit); // the driver then records the failure itself
+            }
+            throw failed;
         }
         RunRecord r = PointTrainer.train(t.point(), in.sweepId(), t.attempt(), in.files(), in.layout(), in.train().value(),
                 in.test().value(), classifier, device, in.faults());

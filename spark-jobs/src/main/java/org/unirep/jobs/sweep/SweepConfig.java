@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -41,8 +42,22 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
     /** One submission at a time per results root and sweep id: how long a silent holder keeps it, and whether to queue. */
     public record Lease(Duration ttl, boolean await) implements Serializable {}
 
-    /** Reads a config file (any Hadoop path), with {@code key=value} overrides (HOCON syntax) applied on top. */
+    /**
+     * Reads a config file, with {@code key=value} overrides (HOCON syntax) applied on top. A path without a scheme that
+     * names a local file is read from the local disk (with its relative {@code include}s), as spark-submit's
+     * {@code --files} leaves it in the driver's folder; any other path from its Hadoop file system.
+     */
     public static SweepConfig load(HadoopFiles files, String path, List<String> overrides) {
+        File local = new File(path);
+        if (!path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") && local.isFile()) {
+            Config user;
+            try {
+                user = ConfigFactory.parseFile(local, ConfigParseOptions.defaults().setAllowMissing(false));
+            } catch (ConfigException e) {
+                throw new SweepConfigException(path + ": not valid HOCON: " + e.getMessage());
+            }
+            return from(withOverrides(user, overrides), path);
+        }
         String text;
         try {
             if (!files.exists(path)) throw new SweepConfigException(path + ": sweep config not found");
@@ -78,6 +93,14 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
     }
 
     static SweepConfig from(Config user, String source) {
+        try {
+            return read(user, source);
+        } catch (ConfigException e) { // a key of the wrong shape, e.g. sweep.optimizer = 5 where an object belongs
+            throw new SweepConfigException(source + ": " + e.getMessage());
+        }
+    }
+
+    private static SweepConfig read(Config user, String source) {
         Config defaults = SweepKeys.defaults();
         if (!user.hasPath("sweep")) throw new SweepConfigException(source + ": no 'sweep' block");
         rejectUnknownKeys(user, defaults, source);

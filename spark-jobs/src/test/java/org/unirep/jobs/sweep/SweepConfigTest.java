@@ -6,6 +6,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.unirep.compression.Mode;
 import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.plan.GridPoint;
@@ -64,20 +65,35 @@ class SweepConfigTest {
         assertEquals(5, SweepPlan.of(quickstart, "a", "clf", 2).total(), "with 2 workers the encoder is not that model: trained again");
     }
 
-    /** Every key's default, read through its own check, is what a config that leaves the key out gets. */
+    /** The defaults, pinned: a change of one shows up here (and in docs/sweep-config.md, which GeneratedDocsTest checks). */
     @Test
-    void theDefaultsComeFromTheKeyDefinitions() {
-        SweepConfig c = SweepConfig.parse(BASE, List.of(), "x.conf");
-        assertEquals(SweepKeys.EPOCHS.defaultValue, c.epochs());
-        assertEquals(SweepKeys.BATCH_SIZE.defaultValue, c.batchSize());
-        assertEquals(SweepKeys.ENCODER_WORKERS.defaultValue, c.encoderWorkers());
-        assertEquals(SweepKeys.LEARNING_RATE.defaultValue, c.optimizer().learningRate());
-        assertEquals(java.time.Duration.ofMinutes(2), c.lease().ttl());
+    void theDefaultsAreTheReferenceSetup() {
+        SweepConfig c = SweepConfig.parse(BASE, List.of("sweep.modes = [rdp]", "sweep.rdp.universal-lambdas = []"), "x.conf");
+        assertEquals(List.of(30, 64, 0, 0, 1, 5, 1, 0), List.of(c.epochs(), c.batchSize(), c.trainExamples(), c.testExamples(),
+                c.encoderWorkers(), c.averagingFrequency(), c.retries(), c.parallelism()));
+        assertEquals(List.of(0.01, 0.0002, 0.5, 0.9, 1.0), List.of(c.optimizer().learningRate(), c.optimizer().criticLearningRate(),
+                c.optimizer().beta1(), c.optimizer().beta2(), c.optimizer().sigma()));
+        assertEquals(new SweepConfig.Lease(java.time.Duration.ofMinutes(2), false), c.lease());
         assertEquals(List.of(new SweepConfig.Rate(3, 3)), c.rates());
-        assertEquals(List.of(Mode.RDC, Mode.RDP), c.modes());
-        assertEquals(0.015, c.grids().get(Mode.RDP).encoderLambda());
-        assertEquals(SweepKeys.all().size(), SweepKeys.defaults().getConfig("sweep").entrySet().size()
-                + (int) SweepKeys.all().stream().filter(k -> k.defaultValue == null).count(), "every key has a default or none");
+        assertEquals(List.of(1L), c.seeds());
+        assertEquals("mnist", c.dataset().id());
+        assertEquals(new SweepConfig.Grid(0.015, List.of(), List.of()), c.grids().get(Mode.RDP));
+        assertEquals(List.of(), c.failPoints());
+        assertEquals(List.of(Mode.RDC, Mode.RDP), SweepConfig.parse(BASE, List.of(), "x.conf").modes());
+    }
+
+    /** A plain local path is read from the local disk even where Hadoop's default file system is a cluster's. */
+    @Test
+    void aLocalPathIsReadLocallyWhateverTheDefaultFileSystem(@TempDir Path dir) throws Exception {
+        Path base = dir.resolve("base.conf"), conf = dir.resolve("sweep.conf");
+        java.nio.file.Files.writeString(base, BASE);
+        java.nio.file.Files.writeString(conf, "include \"base.conf\"\nsweep.epochs = 3\n");
+        org.apache.hadoop.conf.Configuration hdfs = new org.apache.hadoop.conf.Configuration();
+        hdfs.set("fs.defaultFS", "hdfs://nowhere.invalid:9000");
+        SweepConfig c = SweepConfig.load(HadoopFiles.of(hdfs), conf.toString(), List.of());
+        assertEquals(3, c.epochs());
+        assertEquals("t", c.id(), "its relative include is read too");
+        assertEquals(30, SweepConfig.load(HadoopFiles.local(), base.toUri().toString(), List.of()).epochs(), "a file: URI, through Hadoop");
     }
 
     @Test
@@ -113,6 +129,7 @@ class SweepConfigTest {
         assertEquals("x.conf: sweep.id = a/b, expected letters, digits, '.', '_' or '-' (it names a folder)", error("sweep.id = \"a/b\""));
         assertTrue(error("sweep.fault-injection.fail-points = [oops]").contains("sweep.fault-injection.fail-points = oops"));
         assertTrue(error("sweep {").startsWith("override 'sweep {': expected key=value"));
+        assertTrue(error("sweep.optimizer = 5").startsWith("x.conf: "), "a key of the wrong shape: " + error("sweep.optimizer = 5"));
         // rdp alone needs no classifier
         assertNull(SweepConfig.parse(BASE, List.of("sweep.classifier = null", "sweep.modes = [rdp]"), "x.conf").classifier());
     }
