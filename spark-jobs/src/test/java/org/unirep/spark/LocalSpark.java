@@ -12,6 +12,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * whose cached tables are dropped after the class. Under it is the JVM's one local[2] SparkContext
  * (Spark allows one per JVM, and starting one per class would cost seconds each); two cores, so
  * parameter averaging is real.
+ *
+ * <p>Because that context is shared, a test never calls {@code cancelAllJobs()} on it (it would
+ * cancel whatever another class has running): it runs what it may cancel in a job group of its own
+ * ({@code setJobGroup}; a sweep's jobs run in {@code Cancellation.jobGroup(sweepId)}) and cancels
+ * that group. CancellationTest checks that no test does otherwise.
  */
 public final class LocalSpark implements BeforeAllCallback, AfterAllCallback {
     private volatile SparkSession session;

@@ -10,10 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.deploy.SparkSubmitArguments;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Each submit script's dry run prints the spark-submit command it would run, or fails naming what is missing. */
+/**
+ * Each submit script's dry run prints the spark-submit command it would run, or fails naming what is
+ * missing. Runs the scripts (bash processes): tagged slow, {@code -Pfast} leaves it out.
+ */
+@Tag("slow")
 class SubmitScriptsTest {
     static final Path ROOT = root();
     static final String JAR = "/jars/app.jar";

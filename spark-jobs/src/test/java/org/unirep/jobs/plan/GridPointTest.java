@@ -20,6 +20,8 @@ class GridPointTest {
         assertEquals("e3b532e4e58cbbb0", point(null, 0.015).runId());
         assertEquals("0549d860c5ad2bb2", point("1111222233334444", 0.001).runId());
         assertEquals("2311ff9329e33fa8", TestPoints.encoder(Mode.RDC, 0.015, 1).runId(), "stage 1 reshuffling per epoch");
+        // encoder.workers = 1, every shipped config's default (the encoder is also the end-to-end point at its lambda).
+        assertEquals("263a0b7a692c8ddb", TestPoints.encoder(Mode.RDC, 0.015, 1, 1).runId(), "a one-worker encoder");
     }
 
     @Test

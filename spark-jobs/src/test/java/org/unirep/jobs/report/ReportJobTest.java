@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +104,7 @@ class ReportJobTest {
      * it), every figure loaded with a non-zero size. A script added to a copy of the page lists each
      * image's state once the page has loaded; --dump-dom prints the DOM after that.
      */
+    @Tag("slow") // starts a browser process
     @Test
     void theReportRendersInAHeadlessBrowserWithEveryFigureLoaded(@TempDir Path dir) throws Exception {
         String browser = chromium();

@@ -8,19 +8,41 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unirep.io.HadoopFiles;
 import org.unirep.io.Json;
+import org.unirep.testing.Await;
 
+/**
+ * The sweep lease. The tests of its timing (renewals keeping a short-ttl lease live, a waiting
+ * submission, a taken-over holder noticing) wait on what they need to see (a renewal after the
+ * first write would have expired, the waiter asleep in its poll loop) with a deadline, not for a
+ * fixed time; with the one that starts a process they are tagged slow ({@code -Pfast} leaves them out).
+ */
 class SweepLeaseTest {
     final HadoopFiles files = HadoopFiles.local();
 
     SweepLease take(Path root, Duration ttl, boolean await, Runnable onLost) throws Exception {
         return SweepLease.acquire(files, new ResultsLayout(root.toString()), "s", ttl, await, onLost);
+    }
+
+    static Path leaseFile(Path root) {
+        return Path.of(SweepLease.path(new ResultsLayout(root.toString()), "s"));
+    }
+
+    static long renewedAt(Path lease) throws IOException {
+        return Files.getLastModifiedTime(lease).toMillis();
+    }
+
+    /** Waits until the holder has renewed {@code lease} after {@code after} (ms): renewals, not the first write, keep it live then. */
+    static void awaitRenewalAfter(Path lease, long after) throws Exception {
+        Await.until("a renewal of " + lease + " after " + Instant.ofEpochMilli(after), Duration.ofSeconds(60),
+                () -> Files.exists(lease) && renewedAt(lease) > after);
     }
 
     /** A lease file as another submission would have written it. */
@@ -32,10 +54,13 @@ class SweepLeaseTest {
         return f;
     }
 
+    @Tag("slow")
     @Test
     void aSecondSubmissionStopsNamingTheHolderAndGetsTheLeaseOnceReleased(@TempDir Path root) throws Exception {
-        SweepLease first = take(root, Duration.ofSeconds(1), false, () -> {});
-        Thread.sleep(1600); // past the ttl: only the renewals keep it live
+        Duration ttl = Duration.ofSeconds(1);
+        SweepLease first = take(root, ttl, false, () -> {});
+        // Past the ttl of the first write: only the renewals keep it live.
+        awaitRenewalAfter(leaseFile(root), renewedAt(leaseFile(root)) + ttl.toMillis());
         SweepLease.HeldException e = assertThrows(SweepLease.HeldException.class, () -> take(root, Duration.ofMinutes(2), false, () -> {}));
         String m = e.getMessage();
         assertTrue(m.contains("host " + RunRecords.host()) && m.contains("pid " + ProcessHandle.current().pid()) && m.contains("started 20")
@@ -46,22 +71,33 @@ class SweepLeaseTest {
         take(root, Duration.ofMinutes(2), false, () -> {}).close();
     }
 
+    @Tag("slow")
     @Test
     void aWaitingSubmissionStartsWhenTheHolderEnds(@TempDir Path root) throws Exception {
-        SweepLease first = take(root, Duration.ofSeconds(2), false, () -> {});
-        CompletableFuture<SweepLease> second = CompletableFuture.supplyAsync(() -> {
+        Duration ttl = Duration.ofSeconds(2);
+        SweepLease first = take(root, ttl, false, () -> {});
+        long written = renewedAt(leaseFile(root));
+        AtomicReference<Object> second = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
             try {
-                return take(root, Duration.ofSeconds(2), true, () -> {});
+                second.set(take(root, ttl, true, () -> {}));
             } catch (Exception x) {
-                throw new IllegalStateException(x);
+                second.set(x);
             }
-        });
-        Thread.sleep(1500);
-        assertFalse(second.isDone(), "waits while the holder runs");
+        }, "second-submission");
+        waiter.start();
+        // The first write has expired and the second submission is asleep in its poll loop: it saw the lease live (renewed).
+        awaitRenewalAfter(leaseFile(root), written + ttl.toMillis());
+        Await.until(() -> "the second submission to wait (it is " + waiter.getState() + ")", Duration.ofSeconds(60),
+                () -> waiter.getState() == Thread.State.TIMED_WAITING || !waiter.isAlive());
+        assertNull(second.get(), "waits while the holder runs");
         first.close();
-        second.get(10, TimeUnit.SECONDS).close();
+        waiter.join(TimeUnit.SECONDS.toMillis(60));
+        assertInstanceOf(SweepLease.class, second.get(), "the waiting submission took the lease once released");
+        ((SweepLease) second.get()).close();
     }
 
+    @Tag("slow")
     @Test
     void aLeaseOfAProcessOfThisHostThatIsGoneIsTakenOverAtOnce(@TempDir Path root) throws Exception {
         Process p = new ProcessBuilder("true").start();
@@ -82,14 +118,13 @@ class SweepLeaseTest {
         take(root, Duration.ofMinutes(2), false, () -> {}).close();
     }
 
+    @Tag("slow")
     @Test
     void aHolderWhoseLeaseWasTakenOverIsToldAndStops(@TempDir Path root) throws Exception {
         AtomicInteger lost = new AtomicInteger();
         SweepLease l = take(root, Duration.ofMillis(800), false, lost::incrementAndGet);
         foreignLease(root, "elsewhere", 1, Duration.ofMinutes(2), Duration.ZERO);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!l.lost() && System.nanoTime() < deadline) Thread.sleep(50);
-        assertTrue(l.lost());
+        Await.until("the holder to notice its lease was taken over", Duration.ofSeconds(60), l::lost);
         assertEquals(1, lost.get());
         l.close();
         assertEquals("elsewhere", SweepLease.read(files, SweepLease.path(new ResultsLayout(root.toString()), "s")).host(),

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -17,37 +18,65 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.apache.spark.JobExecutionStatus;
+import org.apache.spark.SparkExecutorInfo;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.unirep.classifier.ClassifierConfig;
 import org.unirep.data.DatasetName;
+import org.unirep.data.LabeledImages;
+import org.unirep.data.Minibatches;
+import org.unirep.data.Split;
+import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.classifier.TrainClassifierJob;
 import org.unirep.jobs.classifier.TrainClassifierOptions;
 import org.unirep.jobs.ingest.IngestJob;
 import org.unirep.jobs.ingest.IngestOptions;
+import org.unirep.jobs.ingest.IngestedData;
 import org.unirep.jobs.report.CurvePoint;
 import org.unirep.jobs.report.Reconstructions;
 import org.unirep.jobs.report.ReportJob;
+import org.unirep.jobs.report.SqlViews;
+import org.unirep.spark.Cancellation;
 import org.unirep.spark.LocalSpark;
 import org.unirep.spark.StandaloneCluster;
+import org.unirep.testing.Await;
+import org.unirep.testing.Golden;
 import org.unirep.testing.TestData;
 
 /**
  * The sweep end to end on real MNIST subsets: rows and metrics, an injected failure, resume,
- * an interrupted submission, and a standalone cluster giving the same rows as local mode.
- * Tests share the ingested data, the classifier and the sweeps of results-a, each made once by
- * whichever test needs it first and kept as a snapshot of its rows: any test runs alone, in any order.
+ * an interrupted submission, one-worker encoders, and a standalone cluster giving the same rows as
+ * local mode. Tests share the ingested data, the classifier and the sweeps of results-a, each made
+ * once by whichever test needs it first and kept as a snapshot of its rows: any test runs alone, in
+ * any order.
+ *
+ * <p>The numbers. Each point trains 1 epoch on 256 digits (2 critic and 2 generator steps), so no
+ * model is near a useful one: every MSE (0.13 to 0.50) is above the mean-image baseline (predicting
+ * the mean digit, {@link #meanImageMse}: 0.062 on these 200 test digits), and a range of plausible
+ * values cannot tell a working sweep from a broken one (0.03 < mse < 0.6 passed the mean digit). The ok rows' metrics are pinned instead, in
+ * {@code spark-jobs/src/test/resources/golden/sweep-workers-2.json} (the complete sweep of results-a,
+ * 2-worker encoders) and {@code sweep-workers-1.json} (one-worker encoders): the same doubles on the
+ * machine that pinned them (Spark tasks train on one ND4J thread; two JVMs gave identical rows),
+ * within {@link Golden#shortTraining} elsewhere. Regenerate, only when the numbers are meant to
+ * change, with {@code mvn -B -o test -pl spark-jobs -Pfast -Dtest=SweepJobTest -Dunirep.golden.generate=true}
+ * (spark-jobs/src/test/resources/golden/README.md).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SweepJobTest {
@@ -55,6 +84,9 @@ class SweepJobTest {
     static final LocalSpark SPARK = new LocalSpark();
 
     static final int POINTS = 7; // rdc: encoder + 2 universal + 2 end-to-end; rdp: encoder + 1 universal
+    /** One-worker encoders: the end-to-end point at the encoder's lambda (rdc 0.015) is the encoder, not trained again. */
+    static final int ONE_WORKER_POINTS = 6;
+    static final int TEST_EXAMPLES = 200;
 
     Path dir;
     String ingest, classifier;
@@ -78,9 +110,13 @@ class SweepJobTest {
     }
 
     String config(String results, String failPoints) {
+        return config("test", results, failPoints);
+    }
+
+    String config(String id, String results, String failPoints) {
         return """
                 sweep {
-                  id = test
+                  id = %s
                   ingest = "%s"
                   classifier = "%s"
                   results = "%s"
@@ -96,7 +132,7 @@ class SweepJobTest {
                   retries = 1
                   fault-injection.fail-points = [%s]
                 }
-                """.formatted(ingest, classifier, results, failPoints);
+                """.formatted(id, ingest, classifier, results, failPoints);
     }
 
     SweepJob.Result sweep(String results, String failPoints) throws IOException {
@@ -177,6 +213,59 @@ class SweepJobTest {
         return okRows(rerun().runs());
     }
 
+    private Golden.Pinned referencePins;
+
+    /** The complete sweep's metrics as pinned in golden/sweep-workers-2.json (written from {@link #rerun} when generating). */
+    synchronized Golden.Pinned referencePins() throws Exception {
+        if (referencePins == null) referencePins = Golden.values("sweep-workers-2", () -> pinKeys(rerun().runs()));
+        return referencePins;
+    }
+
+    /** The metrics of ok rows by MODE/KIND/LAMBDA/METRIC, KIND "encoder" for stage 1 (Golden.shortTraining's keys). */
+    static Map<String, Double> pinKeys(List<Row> runs) {
+        Map<String, Double> m = new TreeMap<>();
+        for (Row r : runs) {
+            if (!r.getAs("status").equals("ok")) continue;
+            String point = r.getAs("mode") + "/" + (r.getAs("stage").equals("encoder") ? "encoder" : r.getAs("kind")) + "/"
+                    + (double) r.getAs("lambda") + "/";
+            for (String metric : List.of("mse", "ce", "accuracy", "w1")) {
+                assertNull(m.put(point + metric, r.isNullAt(r.fieldIndex(metric)) ? Double.NaN : r.getAs(metric)), "two ok rows of " + point);
+            }
+        }
+        return m;
+    }
+
+    /**
+     * MSE per pixel of predicting the mean of {@code test} for every one of its images: what a model
+     * that ignores its input can reach at best.
+     */
+    static double meanImageMse(LabeledImages test) {
+        INDArray x = Minibatches.toDataSet(test).getFeatures();
+        double norm = x.subRowVector(x.mean(0)).norm2Number().doubleValue();
+        return norm * norm / x.length();
+    }
+
+    /** The sweep's test digits: the first test-examples (200) of the ingested test split. */
+    LabeledImages sweepTestDigits() throws IOException {
+        return IngestedData.open(HadoopFiles.local(), ingest).load(SPARK.session(), Split.TEST).head(TEST_EXAMPLES);
+    }
+
+    /** The complete sweep's numbers are those pinned (golden/sweep-workers-2.json). */
+    @Test
+    void theCompleteSweepsMetricsAreThePinnedOnes() throws Exception {
+        Map<String, Double> now = pinKeys(rerun().runs());
+        assertEquals(POINTS * 4, now.size());
+        Golden.assertMatches(referencePins(), now, Golden.shortTraining(TEST_EXAMPLES), true);
+        // A model that outputs the mean digit (the weak range 0.03 < mse < 0.6 passed it) fails these pins, even elsewhere.
+        double baseline = meanImageMse(sweepTestDigits());
+        assertEquals(0.06218, baseline, 1e-5, "mean-image MSE of the sweep's test digits");
+        for (Map.Entry<String, Double> e : referencePins().values().entrySet()) {
+            if (!e.getKey().endsWith("/mse")) continue;
+            assertFalse(Golden.shortTraining(TEST_EXAMPLES).apply(e.getKey()).accepts(e.getValue(), baseline),
+                    e.getKey() + ": pinned " + e.getValue() + ", the mean image's " + baseline + " must not pass");
+        }
+    }
+
     /** The report over the complete sweep, with each model's reconstructions of the first test digits. */
     @Test
     void theReportShowsEveryModelsReconstructionsOfTestDigits() throws IOException {
@@ -201,7 +290,7 @@ class SweepJobTest {
     }
 
     @Test
-    void sweepWritesRunsAndMetricsAndAnInjectedFailureGivesFailedRowsWhileOthersSucceed() throws IOException {
+    void sweepWritesRunsAndMetricsAndAnInjectedFailureGivesFailedRowsWhileOthersSucceed() throws Exception {
         Snapshot s = withFailure();
         SweepJob.Result r = s.result();
         assertEquals(POINTS, r.total());
@@ -225,18 +314,21 @@ class SweepJobTest {
         for (Row x : runs) {
             if (!x.getAs("status").equals("ok")) continue;
             assertEquals(3 * Math.log(3) / Math.log(2), (double) x.getAs("rate_bits"), 1e-9);
-            double mse = x.getAs("mse");
-            assertTrue(mse > 0.03 && mse < 0.6, "test MSE after 256 images (2 generator steps) " + mse);
             assertFalse(x.isNullAt(x.fieldIndex("w1")), "every run trains a critic and reports W1");
-            assertTrue((double) x.getAs("ce") > 0, "CE of the classifier on x^");
+            assertFalse(x.isNullAt(x.fieldIndex("ce")), "CE of the classifier on x^");
             if (x.getAs("kind").equals("universal")) assertEquals(encoders.get(x.getAs("mode")), x.getAs("encoder_run_id"));
             assertTrue(new File(URI.create((String) x.getAs("model_path"))).toPath().resolve("metadata.json").toFile().isFile());
             assertTrue((long) ((Timestamp) x.getAs("end_time")).getTime() >= ((Timestamp) x.getAs("start_time")).getTime());
         }
-        // One metrics row per epoch of each ok run, same numbers as the summary (1 epoch).
-        assertEquals(POINTS - 1, s.metrics().size());
-        Map<String, double[]> ok = okRows(runs);
-        for (Row m : s.metrics()) assertEquals(ok.get((String) m.getAs("run_id"))[0], (double) m.getAs("mse"), 1e-12);
+        // The ok rows' numbers: those of the complete sweep as pinned (the failed point aside).
+        Map<String, Double> ok = pinKeys(runs);
+        assertEquals((POINTS - 1) * 4, ok.size());
+        Golden.assertMatches(referencePins().only(ok.keySet()), ok, Golden.shortTraining(TEST_EXAMPLES), true);
+        // One test metrics row per epoch of each ok run, same numbers as the summary (1 epoch).
+        List<Row> testMetrics = s.metrics().stream().filter(m -> m.getAs("split").equals("test")).toList();
+        assertEquals(POINTS - 1, testMetrics.size());
+        Map<String, double[]> byRun = okRows(runs);
+        for (Row m : testMetrics) assertEquals(byRun.get((String) m.getAs("run_id"))[0], (double) m.getAs("mse"), 1e-12);
     }
 
     @Test
@@ -255,49 +347,62 @@ class SweepJobTest {
         assertEquals(s.metrics().size(), rerunAgain.metrics().size());
     }
 
+    /**
+     * A sweep cancelled midway, as its own lease loss or an exception cancels it: through its own
+     * Spark job group, which no other test's jobs are in (the shared context's cancelAllJobs would
+     * reach them), then rerun.
+     */
     @Test
     void interruptedSweepCompletesOnRerunWithoutDuplicatesAndWithTheSameNumbers() throws Exception {
-        String results = dir.resolve("results-b").toString();
-        Path runsDir = Path.of(results, "runs", "sweep_id=test");
+        String id = "interrupted", results = dir.resolve("results-b").toString();
+        String group = Cancellation.jobGroup(id);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SPARK.session().sparkContext());
+        Path runsDir = Path.of(results, "runs", "sweep_id=" + id);
         AtomicReference<Throwable> error = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
-                sweep(results, "");
+                SweepJob.entryPoint(SPARK.session(), SweepConfig.parse(config(id, results, ""), List.of(), "test.conf"));
             } catch (Throwable e) {
                 error.set(e);
             }
         });
         t.start();
         // Kill it once the encoders and one fan-out point are committed.
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        while (t.isAlive() && count(runsDir) < 3 && System.nanoTime() < deadline) Thread.sleep(100);
-        SPARK.session().sparkContext().cancelAllJobs();
+        Await.until("3 committed rows of the sweep (or its end)", Duration.ofMinutes(10), () -> count(runsDir) >= 3 || !t.isAlive());
+        jsc.cancelJobGroup(group);
         t.join(TimeUnit.MINUTES.toMillis(5));
         assertFalse(t.isAlive());
         int committed = count(runsDir);
         assertTrue(committed >= 3 && committed < POINTS, "interrupted midway: " + committed + " rows, error " + error.get());
         assertNotNull(error.get(), "a cancelled sweep reports it");
-        while (SPARK.session().sparkContext().statusTracker().getActiveJobIds().length > 0) Thread.sleep(100);
-        Thread.sleep(2000); // tasks still finishing after the kill would only replace their own attempt's files
+        // Tasks still running after the kill would only replace their own attempt's files; wait until none is left.
+        Await.until("no job of " + group + " and no task running", Duration.ofMinutes(5), () -> {
+            for (int job : jsc.statusTracker().getJobIdsForGroup(group)) {
+                SparkJobInfo info = jsc.statusTracker().getJobInfo(job);
+                if (info != null && info.status() == JobExecutionStatus.RUNNING) return false;
+            }
+            for (SparkExecutorInfo e : jsc.sc().statusTracker().getExecutorInfos()) if (e.numRunningTasks() > 0) return false;
+            return true;
+        });
 
         // What a kill between the two renames, or mid-write, leaves behind.
-        Path metricsDir = Path.of(results, "metrics", "sweep_id=test");
+        Path metricsDir = Path.of(results, "metrics", "sweep_id=" + id);
         Path orphan = metricsDir.resolve("run-00000000deadbeef-a1.parquet");
         try (Stream<Path> s = Files.list(metricsDir)) {
-            Files.copy(s.findFirst().orElseThrow(), orphan);
+            Files.copy(s.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow(), orphan);
         }
-        Files.createDirectories(Path.of(results, "_staging", "test", "x-a1"));
-        Files.writeString(Path.of(results, "_staging", "test", "x-a1", "runs.parquet"), "partial");
+        Files.createDirectories(Path.of(results, "_staging", id, "x-a1"));
+        Files.writeString(Path.of(results, "_staging", id, "x-a1", "runs.parquet"), "partial");
 
-        SweepJob.Result r = sweep(results, "");
+        SweepJob.Result r = SweepJob.entryPoint(SPARK.session(), SweepConfig.parse(config(id, results, ""), List.of(), "test.conf"));
         assertEquals(POINTS, r.ok());
         assertFalse(Files.exists(orphan), "uncommitted metrics file removed");
         try (Stream<Path> s = Files.walk(Path.of(results, "_staging"))) {
             assertEquals(0, s.filter(Files::isRegularFile).count(), "no staging file left");
         }
-        assertEquals(POINTS, table(results, "runs").count(), "one row per point: no duplicate, no failed row");
-        assertEquals(POINTS, table(results, "metrics").count());
-        assertSameRows(reference(), okRows(results), 1e-9, 1e-9, 1e-9, 1e-9); // same JVM: bit for bit
+        assertEquals(POINTS, table(SPARK.session(), results, "runs", id).count(), "one row per point: no duplicate, no failed row");
+        assertEquals(POINTS, table(SPARK.session(), results, "metrics", id).filter("split = 'test'").count(), "one test row per point (1 epoch)");
+        assertSameRows(reference(), okRows(SPARK.session(), results, id), 1e-9, 1e-9, 1e-9, 1e-9); // same JVM: bit for bit
     }
 
     /**
@@ -319,6 +424,70 @@ class SweepJobTest {
         assertSameRows(reference(), okRows(results), 1e-9, 1e-9, 1e-9, 1e-9);
     }
 
+    /**
+     * encoder.workers = 1, the default of every shipped config: each encoder trains as alone, so it
+     * is the end-to-end model at its lambda and that point is not trained again (SweepPlan); its
+     * numbers are those of the 2-worker sweep's end-to-end point at that lambda, which trained alone
+     * in a fan-out task; the universal decoders train on it.
+     */
+    @Test
+    void oneWorkerEncodersAreTheEndToEndPointsAtTheirLambdaAndAreNotTrainedAgain() throws Exception {
+        String results = dir.resolve("results-e").toString();
+        String conf = config(results, "").replace("encoder { workers = 2, averaging-frequency = 2 }", "encoder { workers = 1, averaging-frequency = 2 }");
+        assertTrue(conf.contains("workers = 1"));
+        SweepJob.Result r = SweepJob.entryPoint(SPARK.session(), SweepConfig.parse(conf, List.of(), "test.conf"));
+        assertEquals(ONE_WORKER_POINTS, r.total(), "rdc: encoder + 2 universal + end-to-end at 0; rdp: encoder + 1 universal");
+        assertEquals(ONE_WORKER_POINTS, r.ok());
+        assertEquals(0, r.failed() + r.diverged());
+
+        List<Row> runs = table(results, "runs").collectAsList();
+        assertEquals(ONE_WORKER_POINTS, runs.size(), "one row per point, all ok");
+        assertTrue(runs.stream().allMatch(x -> x.getAs("status").equals("ok")));
+        List<Row> fanOutEndToEnd = runs.stream().filter(x -> x.getAs("stage").equals("fanout") && x.getAs("kind").equals("end_to_end")).toList();
+        assertEquals(List.of(0.0), fanOutEndToEnd.stream().map(x -> (double) x.getAs("lambda")).toList(),
+                "rdc's end-to-end point at the encoder's lambda 0.015 is not trained again");
+        Map<String, String> encoders = new HashMap<>();
+        for (Row x : runs) {
+            if (!x.getAs("stage").equals("encoder")) continue;
+            assertTrue(((String) x.getAs("config")).matches("(?s).*\"workers\"\\s*:\\s*1\\b.*"), (String) x.getAs("config"));
+            encoders.put(x.getAs("mode"), x.getAs("run_id"));
+        }
+        assertEquals(2, encoders.size());
+        for (Row x : runs) {
+            if (x.getAs("kind").equals("universal")) assertEquals(encoders.get(x.getAs("mode")), x.getAs("encoder_run_id"), "on its mode's encoder");
+        }
+
+        // Reused, not retrained: the one-worker rdc encoder is the model the 2-worker sweep trained alone as its
+        // end-to-end point at 0.015, and the end-to-end point at 0 is the same point (run id) with the same numbers.
+        Map<String, Double> one = pinKeys(runs);
+        Map<String, Double> two = pinKeys(rerun().runs());
+        for (String metric : List.of("mse", "ce", "accuracy", "w1")) {
+            assertEquals(two.get("rdc/end_to_end/0.015/" + metric), one.get("rdc/encoder/0.015/" + metric), 1e-9,
+                    "the one-worker encoder trains as alone: " + metric + " of the end-to-end point at 0.015");
+            assertEquals(two.get("rdc/end_to_end/0.0/" + metric), one.get("rdc/end_to_end/0.0/" + metric), 1e-9, metric + " at 0");
+        }
+        assertEquals(runId(rerun().runs(), "rdc", "end_to_end", 0.0), runId(runs, "rdc", "end_to_end", 0.0), "the same point");
+
+        // The curves count the encoder as the end-to-end point at its lambda (notebooks/sql/curves.sql).
+        SPARK.session().read().parquet(results + "/runs").filter("sweep_id = 'test'").createOrReplaceTempView("runs");
+        SqlViews.create(SPARK.session(), SqlViews.CURVES);
+        List<Row> e2e = SPARK.session().sql("SELECT lambda, mse FROM curves WHERE mode = 'rdc' AND kind = 'end_to_end' ORDER BY lambda")
+                .collectAsList();
+        assertEquals(List.of(0.0, 0.015), e2e.stream().map(x -> x.getDouble(0)).toList());
+        assertEquals(one.get("rdc/encoder/0.015/mse"), e2e.get(1).getDouble(1), 1e-12, "the curve's point at 0.015 is the encoder");
+
+        // Every number as pinned (golden/sweep-workers-1.json).
+        Golden.assertMatches(Golden.values("sweep-workers-1", () -> one), one, Golden.shortTraining(TEST_EXAMPLES), true);
+    }
+
+    static String runId(List<Row> runs, String mode, String kind, double lambda) {
+        return runs.stream().filter(x -> x.getAs("status").equals("ok") && x.getAs("stage").equals("fanout") && x.getAs("mode").equals(mode)
+                && x.getAs("kind").equals(kind) && (double) x.getAs("lambda") == lambda).map(x -> (String) x.getAs("run_id"))
+                .findFirst().orElseThrow(() -> new AssertionError("no ok " + mode + " " + kind + " row at " + lambda));
+    }
+
+    /** Other JVMs: the standalone Master, two Workers, their executors and the driver. */
+    @Tag("slow")
     @Test
     void standaloneClusterWithTwoWorkersGivesTheSameRowsAsLocalMode() throws Exception {
         String results = dir.resolve("results-c").toString();

@@ -74,7 +74,7 @@ class SweepSchedulerTest {
     void anEncoderAsWideAsTheClusterTrainsAloneAndFanOutPointsWaitForTheEncoders() throws Exception {
         SweepScheduler s = scheduler(2, 0, (p, a) -> {
             events.add("start " + name(p));
-            Thread.sleep(50);
+            Thread.sleep(50); // stand-in training time (not a wait): long enough for a wrongly started second encoder to overlap
             events.add("end " + name(p));
             return record(p, a, RunStatus.OK);
         }, (p, a) -> {
