@@ -59,6 +59,7 @@ import org.unirep.spark.StandaloneCluster;
 import org.unirep.testing.Await;
 import org.unirep.testing.Golden;
 import org.unirep.testing.TestData;
+import org.unirep.training.Schedule;
 
 /**
  * The sweep end to end on real MNIST subsets: rows and metrics, an injected failure, resume,
@@ -329,6 +330,20 @@ class SweepJobTest {
         assertEquals(POINTS - 1, testMetrics.size());
         Map<String, double[]> byRun = okRows(runs);
         for (Row m : testMetrics) assertEquals(byRun.get((String) m.getAs("run_id"))[0], (double) m.getAs("mse"), 1e-12);
+        // And one train row: the epoch's means of the loss parts, which add up (loss = distortion + lambda * term).
+        List<Row> trainMetrics = s.metrics().stream().filter(m -> m.getAs("split").equals("train")).toList();
+        assertEquals(POINTS - 1, trainMetrics.size());
+        Map<String, Row> runById = new java.util.HashMap<>();
+        for (Row x : runs) runById.put(x.getAs("run_id"), x);
+        for (Row m : trainMetrics) {
+            Row run = runById.get((String) m.getAs("run_id"));
+            boolean rdc = run.getAs("mode").equals("rdc");
+            double mse = m.getAs("mse"), term = m.getAs(rdc ? "ce" : "perception"), loss = m.getAs("loss"), lambda = run.getAs("lambda");
+            assertTrue(mse > 0.01 && mse < 1, "training distortion " + mse);
+            assertTrue(m.isNullAt(m.fieldIndex(rdc ? "perception" : "ce")) && m.isNullAt(m.fieldIndex("accuracy")), "one term per mode");
+            double weight = Schedule.lambda(lambda, 0, run.getAs("kind").equals("universal")); // epoch 1: the anneal's at lambda = 0
+            assertEquals(mse + weight * term, loss, 1e-6 * Math.abs(loss), run.getAs("mode") + " " + run.getAs("kind") + " " + lambda);
+        }
     }
 
     @Test
