@@ -55,6 +55,9 @@ public class FidelityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((classifier == null) == (torchClassifier == null)) { // before minutes of loading data
+            throw new IllegalArgumentException("give one of --classifier DIR and --torch-classifier FILE");
+        }
         int epochs = switch (schedule) {
             case "short" -> 1;
             case "reference" -> 30;
@@ -75,9 +78,6 @@ public class FidelityCommand implements Callable<Integer> {
     }
 
     private MultiLayerNetwork classifier(HadoopFiles files, String checksum) throws IOException {
-        if ((classifier == null) == (torchClassifier == null)) {
-            throw new IllegalArgumentException("give one of --classifier DIR and --torch-classifier FILE");
-        }
         if (torchClassifier != null) {
             try (InputStream in = files.open(torchClassifier)) {
                 return TorchClassifier.load(Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), torchClassifier), torchClassifier);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.Mode;
 import org.unirep.data.DatasetName;
@@ -50,12 +51,7 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
     public static SweepConfig load(HadoopFiles files, String path, List<String> overrides) {
         File local = new File(path);
         if (!path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") && local.isFile()) {
-            Config user;
-            try {
-                user = ConfigFactory.parseFile(local, ConfigParseOptions.defaults().setAllowMissing(false));
-            } catch (ConfigException e) {
-                throw new SweepConfigException(path + ": not valid HOCON: " + e.getMessage());
-            }
+            Config user = hocon(path, () -> ConfigFactory.parseFile(local, ConfigParseOptions.defaults().setAllowMissing(false)));
             return from(withOverrides(user, overrides), path);
         }
         String text;
@@ -71,13 +67,16 @@ public record SweepConfig(String id, DatasetName dataset, String ingest, String 
     }
 
     public static SweepConfig parse(String hocon, List<String> overrides, String source) {
-        Config user;
+        Config user = hocon(source, () -> ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(source)));
+        return from(withOverrides(user, overrides), source);
+    }
+
+    private static Config hocon(String source, Supplier<Config> parse) {
         try {
-            user = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(source));
+            return parse.get();
         } catch (ConfigException e) {
             throw new SweepConfigException(source + ": not valid HOCON: " + e.getMessage());
         }
-        return from(withOverrides(user, overrides), source);
     }
 
     private static Config withOverrides(Config user, List<String> overrides) {
