@@ -25,8 +25,11 @@ final class HtmlReport {
     private HtmlReport() {}
 
     /** {@code test}: digits to show each model's reconstructions of (null: none). */
-    static String write(HadoopFiles files, String out, List<CurvePoint> points, List<Penalty> penalties, LabeledImages test)
-            throws IOException {
+    /** The most models whose reconstructions a panel shows by default (the grid grows with every row). */
+    public static final int MAX_RECONSTRUCTIONS = 24;
+
+    static String write(HadoopFiles files, String out, List<CurvePoint> points, List<Penalty> penalties, LabeledImages test,
+                        int maxReconstructions) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Map<String, List<CurvePoint>> panels = new LinkedHashMap<>();
         for (CurvePoint p : points) panels.computeIfAbsent(p.sweepId() + " / " + p.dataset() + " / " + p.mode(), k -> new ArrayList<>()).add(p);

@@ -41,6 +41,12 @@ public final class ReportJob {
      */
     public static Result entryPoint(SparkSession spark, List<String> resultsRoots, List<String> sweeps, String out, String images)
             throws IOException {
+        return entryPoint(spark, resultsRoots, sweeps, out, images, HtmlReport.MAX_RECONSTRUCTIONS);
+    }
+
+    /** As above, drawing at most {@code maxReconstructions} models' reconstructions per panel. */
+    public static Result entryPoint(SparkSession spark, List<String> resultsRoots, List<String> sweeps, String out, String images,
+                                    int maxReconstructions) throws IOException {
         HadoopFiles files = HadoopFiles.of(JavaSparkContext.fromSparkContext(spark.sparkContext()).hadoopConfiguration());
         // Bad --images fails here, before any table is written.
         LabeledImages test = images == null ? null : IdxDataset.load(files, images, Split.TEST).head(Reconstructions.DIGITS);
@@ -78,7 +84,7 @@ public final class ReportJob {
             spark.sparkContext().setJobDescription("report: write tables");
             curves.write().mode(SaveMode.Overwrite).parquet(HadoopFiles.join(out, "curves"));
             penalties.write().mode(SaveMode.Overwrite).parquet(HadoopFiles.join(out, "penalties"));
-            String html = HtmlReport.write(files, out, points, pens, test);
+            String html = HtmlReport.write(files, out, points, pens, test, maxReconstructions);
             log.info("report: {} curve points, {} penalties -> {}", points.size(), pens.size(), html);
             return new Result(points, pens, html);
         } finally {
