@@ -16,13 +16,13 @@ public final class CrashPoint {
     public static final String RECOVERY_STEP = "recovery.step";
     /** After each averaging round of a stage-1 encoder. */
     public static final String STAGE1_ROUND = "stage1.round";
-    /** A commit's two files are staged, none moved yet. */
+    /** A batch of finished points is about to be committed (its records are in the pending journal). */
     public static final String COMMIT_STAGED = "commit.staged";
-    /** A commit's metrics file is in place, its runs row not yet. */
+    /** A batch's metrics rows are committed, its runs rows not yet. */
     public static final String COMMIT_HALF = "commit.half";
-    /** A training run's state after an epoch is saved (models/RUNID/_resume). */
+    /** A training run's state after an epoch is saved (_resume/SWEEP/RUNID). */
     public static final String EPOCH_SAVED = "epoch.saved";
-    /** A point's runs row is committed (between points). */
+    /** A batch's runs rows are committed, its journal entries not yet removed. */
     public static final String COMMITTED = "commit.done";
 
     private static final String PROPERTY = "unirep.crash-at";

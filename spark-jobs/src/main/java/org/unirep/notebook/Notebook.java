@@ -18,7 +18,8 @@ import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.report.CurvePoint;
 import org.unirep.jobs.report.Figures;
 import org.unirep.jobs.report.SqlViews;
-import org.unirep.jobs.results.ResultsWriter;
+import org.unirep.jobs.results.ResultsLayout;
+import org.unirep.jobs.results.ResultsTables;
 import org.unirep.spark.SparkSessions;
 
 /**
@@ -73,7 +74,7 @@ public final class Notebook {
                 throw new IllegalArgumentException(path + " not found: " + root + " holds no sweep results (set UNIREP_RESULTS to a "
                         + "sweep's results root before starting the kernel, or run bin/quickstart)");
             }
-            s.read().schema(ResultsWriter.sparkSchema(table)).parquet(path).createOrReplaceTempView(table);
+            ResultsTables.open(s, files, new ResultsLayout(root), table).createOrReplaceTempView(table);
         }
     }
 

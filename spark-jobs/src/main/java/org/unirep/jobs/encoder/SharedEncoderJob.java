@@ -13,6 +13,7 @@ import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;
 import org.unirep.jobs.plan.Stage;
+import org.unirep.jobs.results.ModelRef;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
@@ -28,7 +29,7 @@ import org.unirep.training.TrainingRun;
  * with its epochs fitted by parameter averaging ({@link AveragingEpochFitter}: generator and critic,
  * weights and Adam state averaged every {@code averagingFrequency} minibatches per worker), each
  * epoch ending with a test evaluation in the driver. The model (+ critic) is saved under
- * {@code models/RUN_ID}; the returned record is committed by the caller.
+ * {@code models/SWEEP_ID/RUN_ID}; the returned record is committed by the caller.
  */
 public final class SharedEncoderJob {
     private static final Logger log = LoggerFactory.getLogger(SharedEncoderJob.class);
@@ -43,7 +44,7 @@ public final class SharedEncoderJob {
         try {
             faults.failIfInjected(p);
             CompressionConfig c = p.compressionConfig();
-            EpochCheckpoints epochs = new EpochCheckpoints(files, layout.resume(runId));
+            EpochCheckpoints epochs = new EpochCheckpoints(files, layout.resume(sweepId, runId));
             EpochCheckpoints.Start begin = epochs.resumeOr(c, classifier, () -> TrainingRun.endToEnd(c, classifier));
             TrainingRun run = begin.run();
             EpochCheckpoints.Progress from = begin.from();
@@ -57,11 +58,11 @@ public final class SharedEncoderJob {
                 return RunRecords.of(p, sweepId, attempt, RunStatus.DIVERGED, r.error(), start, System.currentTimeMillis(), device(p), null,
                         r.metrics());
             }
-            String dir = layout.model(runId);
+            String dir = layout.model(sweepId, runId);
             Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunStatus.OK, r.metrics(),
                     (System.currentTimeMillis() - start) / 1000.0));
             epochs.clear();
-            return RunRecords.of(p, sweepId, attempt, RunStatus.OK, null, start, System.currentTimeMillis(), device(p), files.qualify(dir),
+            return RunRecords.of(p, sweepId, attempt, RunStatus.OK, null, start, System.currentTimeMillis(), device(p), ModelRef.of(files, dir),
                     r.metrics());
         } catch (Throwable t) {
             if (Cancellation.isCancellation(t)) throw new CancellationException("sweep cancelled in stage 1: " + t.getMessage());

@@ -18,8 +18,9 @@ import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;
 import org.unirep.jobs.plan.Stage;
 import org.unirep.jobs.results.ResultsLayout;
-import org.unirep.jobs.results.ResultsReader;
-import org.unirep.jobs.results.ResultsWriter;
+import org.unirep.jobs.results.ModelRef;
+import org.unirep.jobs.results.PendingRecords;
+import org.unirep.jobs.results.ResultsCommitter;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.results.SweepProgress;
@@ -31,25 +32,28 @@ import org.unirep.training.RunStatus;
  * Stage 2: every point is its own Spark job of one task (so the Spark UI names it, and the driver
  * hears of each as it ends), submitted from a driver thread of the sweep's scheduler. The task
  * trains the point locally ({@link PointTrainer}) on the broadcast training/test subsets and
- * commits its rows itself. A task that dies (lost executor, killed JVM) gets a failed row from
- * the driver; a cancelled sweep writes nothing for the points it did not finish.
+ * writes its record to the pending journal; the driver queues it for the next batched commit. A
+ * task that dies (lost executor, killed JVM) gets a failed record from the driver; a cancelled
+ * sweep writes nothing for the points it did not finish.
  */
 public final class FanOutJob {
     private static final Logger log = LoggerFactory.getLogger(FanOutJob.class);
 
     private FanOutJob() {}
 
-    public record Task(GridPoint point, int attempt) implements Serializable {}
+    /** One attempt of a point; {@code encoder}: a universal point's shared encoder as its runs row names it. */
+    public record Task(GridPoint point, int attempt, ModelRef encoder) implements Serializable {}
 
     /** What every task reads: broadcast data, the classifier's location, the results root. */
     public record Inputs(String sweepId, HadoopFiles files, ResultsLayout layout, Broadcast<LabeledImages> train,
                          Broadcast<LabeledImages> test, String classifierDir, FaultInjection faults) implements Serializable {}
 
     /**
-     * Trains one point as a Spark job of one task, from the calling driver thread; a task that
-     * dies gets its failed row here. Returns the point's record.
+     * Trains one point as a Spark job of one task, from the calling driver thread, and queues its
+     * record for the next commit; a task that dies gets its failed record here. Returns the record.
      */
-    public static RunRecord train(JavaSparkContext jsc, Inputs in, Task t, SweepProgress progress) throws IOException {
+    public static RunRecord train(JavaSparkContext jsc, Inputs in, Task t, SweepProgress progress, ResultsCommitter committer)
+            throws IOException {
         GridPoint p = t.point();
         jsc.setJobGroup(Cancellation.jobGroup(in.sweepId()), "sweep " + in.sweepId() + " | stage 2 fan-out | " + p.label() + " | run "
                 + p.runId() + " attempt " + t.attempt(), true);
@@ -61,13 +65,12 @@ public final class FanOutJob {
             if (Cancellation.isCancellation(e)) throw new IOException("sweep " + in.sweepId() + " cancelled while training " + p.label(), e);
             // The task itself died (executor lost, JVM killed by the OS): the driver records the failure.
             log.error("[{}] {}: Spark job failed", p.runId(), p.label(), e);
-            RunStatus committed = ResultsReader.committedStatus(in.files(), in.layout(), in.sweepId(), p.runId(), t.attempt());
-            // The task may have committed its row before the failure: that row stands.
-            r = RunRecords.of(p, in.sweepId(), t.attempt(), committed != null ? committed : RunStatus.FAILED,
-                    committed != null ? null : "Spark task failed: " + e.getMessage(), start, System.currentTimeMillis(), "unknown",
-                    null, List.of());
-            if (committed == null) new ResultsWriter(in.files(), in.layout()).commit(r);
+            // The task may have finished its point (its record is in the journal) before the failure: that record stands.
+            RunRecord finished = new PendingRecords(in.files(), in.layout()).read(in.sweepId(), p.runId(), t.attempt());
+            r = finished != null ? finished : RunRecords.of(p, in.sweepId(), t.attempt(), RunStatus.FAILED, "Spark task failed: "
+                    + e.getMessage(), start, System.currentTimeMillis(), "unknown", null, List.of());
         }
+        committer.add(r);
         progress.ended(r, p.label());
         return r;
     }
@@ -99,18 +102,19 @@ public final class FanOutJob {
             // excludes a host that keeps failing (spark.excludeOnFailure). A retry that trains replaces this row.
             String where = "host " + RunRecords.host() + ", executor " + executorId();
             RunRecord r = RunRecords.of(t.point(), in.sweepId(), t.attempt(), RunStatus.FAILED, "task setup failed on " + where + ": "
-                    + e.getClass().getSimpleName() + ": " + e.getMessage(), start, System.currentTimeMillis(), "unknown", null, List.of());
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), start, System.currentTimeMillis(), "unknown", null,
+                    List.of());
             IllegalStateException failed = new IllegalStateException("[" + t.point().runId() + "] task setup failed on " + where, e);
             try {
-                new ResultsWriter(in.files(), in.layout()).commit(r);
-            } catch (IOException | RuntimeException commit) {
-                failed.addSuppressed(commit); // the driver then records the failure itself
+                new PendingRecords(in.files(), in.layout()).write(r);
+            } catch (IOException | RuntimeException journal) {
+                failed.addSuppressed(journal); // the driver then records the failure itself
             }
             throw failed;
         }
         RunRecord r = PointTrainer.train(t.point(), in.sweepId(), t.attempt(), in.files(), in.layout(), in.train().value(),
-                in.test().value(), classifier, device, in.faults());
-        new ResultsWriter(in.files(), in.layout()).commit(r);
+                in.test().value(), classifier, device, in.faults(), t.encoder());
+        new PendingRecords(in.files(), in.layout()).write(r); // before the driver hears of it: a killed driver loses nothing
         return r;
     }
 }

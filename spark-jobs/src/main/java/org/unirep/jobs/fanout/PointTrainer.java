@@ -10,6 +10,7 @@ import org.unirep.data.LabeledImages;
 import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;
+import org.unirep.jobs.results.ModelRef;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
@@ -31,18 +32,22 @@ public final class PointTrainer {
 
     private PointTrainer() {}
 
+    /** {@code encoder}: a universal point's shared encoder, as its runs row names it (checked before use). */
     public static RunRecord train(GridPoint p, String sweepId, int attempt, HadoopFiles files, ResultsLayout layout,
                                   LabeledImages train, LabeledImages test, MultiLayerNetwork classifier, String device,
-                                  FaultInjection faults) {
+                                  FaultInjection faults, ModelRef encoder) {
         long start = System.currentTimeMillis();
         String runId = p.runId();
         try {
             faults.failIfInjected(p);
             CompressionConfig c = p.compressionConfig();
-            EpochCheckpoints epochs = new EpochCheckpoints(files, layout.resume(runId));
+            EpochCheckpoints epochs = new EpochCheckpoints(files, layout.resume(sweepId, runId));
             EpochCheckpoints.Start begin = epochs.resumeOr(c, classifier, () -> {
                 if (!p.universal()) return TrainingRun.endToEnd(c, classifier);
-                Checkpoint.Loaded enc = Checkpoint.load(files, layout.model(p.encoderRunId()));
+                if (encoder == null) throw new IllegalStateException("universal point without its encoder's model (run " + p.encoderRunId() + ")");
+                String why = encoder.check(files, p.encoderRunId());
+                if (why != null) throw new IllegalStateException("its encoder's model " + encoder.path() + " cannot be used: " + why);
+                Checkpoint.Loaded enc = Checkpoint.load(files, encoder.path());
                 return TrainingRun.universal(c, classifier, enc.net(), enc.critic());
             });
             TrainingRun run = begin.run();
@@ -55,11 +60,11 @@ public final class PointTrainer {
                 epochs.clear();
                 return RunRecords.of(p, sweepId, attempt, RunStatus.DIVERGED, r.error(), start, end, device, null, r.metrics());
             }
-            String dir = layout.model(runId);
+            String dir = layout.model(sweepId, runId);
             Checkpoint.save(files, dir, run.net(), run.critic(), RunRecords.metadata(p, sweepId, RunStatus.OK, r.metrics(), r.seconds()));
             epochs.clear();
             return RunRecords.of(p, sweepId, attempt, RunStatus.OK, null, start, System.currentTimeMillis(), device,
-                    files.qualify(dir), r.metrics());
+                    ModelRef.of(files, dir), r.metrics());
         } catch (Throwable t) { // OutOfMemoryError included: one point fails, the sweep goes on
             if (Cancellation.isCancellation(t)) {
                 // The sweep was cancelled: no row; the next submission trains this point.

@@ -16,7 +16,7 @@ import org.unirep.data.LabeledImages;
 import org.unirep.data.Split;
 import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.results.ResultsLayout;
-import org.unirep.jobs.results.ResultsReader;
+import org.unirep.jobs.results.ResultsTables;
 
 /**
  * The report: reads the runs tables of one or more results roots (optionally some sweeps only)
@@ -59,11 +59,7 @@ public final class ReportJob {
         views.conf().set("spark.sql.adaptive.enabled", "false");
         Dataset<Row> runs = null;
         for (String root : resultsRoots) {
-            String table = new ResultsLayout(root).table(ResultsLayout.RUNS);
-            if (!files.exists(table)) throw new IOException(table + " not found: " + root + " holds no sweep results");
-            List<String> usable = ResultsReader.usableRunsFiles(files, new ResultsLayout(root));
-            if (usable.isEmpty()) continue;
-            Dataset<Row> r = views.read().option("basePath", table).parquet(usable.toArray(String[]::new));
+            Dataset<Row> r = ResultsTables.open(views, files, new ResultsLayout(root), ResultsLayout.RUNS);
             runs = runs == null ? r : runs.unionByName(r);
         }
         if (runs == null) throw new IOException("no runs in " + resultsRoots);

@@ -61,6 +61,24 @@ final class Columns<T> {
         return new Column<>(name, type, true, value);
     }
 
+    /** A row as Spark writes it: these columns, then the sweep id (the partition column). */
+    org.apache.spark.sql.Row sparkRow(T from, String sweepId) {
+        Object[] values = new Object[columns.size() + 1];
+        for (int i = 0; i < columns.size(); i++) {
+            Column<T> c = columns.get(i);
+            Object v = c.value().apply(from);
+            if (v == null || v instanceof Double d && d.isNaN()) {
+                if (!c.optional()) throw new IllegalArgumentException("results column " + c.name() + " is required but has no value");
+                v = null;
+            } else if (c.type() == Type.TIMESTAMP) {
+                v = new java.sql.Timestamp((Long) v);
+            }
+            values[i] = v;
+        }
+        values[columns.size()] = sweepId;
+        return org.apache.spark.sql.RowFactory.create(values);
+    }
+
     Group row(T from) {
         Group g = new SimpleGroupFactory(schema).newGroup();
         for (Column<T> c : columns) {

@@ -5,26 +5,22 @@ import static org.unirep.jobs.results.Columns.optional;
 import static org.unirep.jobs.results.Columns.required;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.io.CrashPoint;
-import org.unirep.io.HadoopFiles;
 
 /**
- * Commits one run's rows from wherever it was trained (a Spark task or the driver), with no Spark
- * job: both files are written under _staging, then renamed into place, metrics first and the runs
- * row last. The runs row is the commit: a kill before it leaves only staging files and a metrics
- * file without its run, which {@link ResultsRecovery} removes before the next submission.
+ * The one definition of the results tables' columns, and the one way rows get into them: a batch
+ * of finished attempts is appended to {@code metrics}, then to {@code runs}, each as one Delta
+ * transaction. The runs rows are the commit: a kill between the two leaves metrics rows whose
+ * runs rows never landed, and the batch still in the pending journal ({@link PendingRecords}),
+ * which the next submission commits without them ({@link ResultsRecovery}).
  */
 public final class ResultsWriter {
     /** The runs table: one row per attempt of a model. Units and meanings: docs/results-tables.md. */
@@ -51,6 +47,7 @@ public final class ResultsWriter {
             required("host", STRING, RunRecord::host),
             required("device", STRING, RunRecord::device),
             optional("model_path", STRING, RunRecord::modelPath),
+            optional("model_sha256", STRING, RunRecord::modelSha256),
             optional("mse", DOUBLE, RunRecord::mse),
             optional("ce", DOUBLE, RunRecord::ce),
             optional("accuracy", DOUBLE, RunRecord::accuracy),
@@ -75,8 +72,8 @@ public final class ResultsWriter {
 
     static final MessageType RUNS_SCHEMA = RUNS.schema, METRICS_SCHEMA = METRICS.schema;
 
-    /** Columns added after results roots were first written: a file without them is still whole (they read as null). */
-    static final Set<String> ADDED_LATER = Set.of("perception", "loss");
+    /** Columns added after results roots were first written: a row without them is still whole (they read as null). */
+    static final Set<String> ADDED_LATER = Set.of("perception", "loss", "model_sha256");
 
     /** How Spark reads a table ({@link ResultsLayout#RUNS} or {@link ResultsLayout#METRICS}), older files included. */
     public static StructType sparkSchema(String table) {
@@ -87,44 +84,38 @@ public final class ResultsWriter {
         };
     }
 
-    private final HadoopFiles files;
+    private final SparkSession spark;
     private final ResultsLayout layout;
 
-    public ResultsWriter(HadoopFiles files, ResultsLayout layout) {
-        this.files = files;
+    public ResultsWriter(SparkSession spark, ResultsLayout layout) {
+        this.spark = spark;
         this.layout = layout;
     }
 
+    /** Commits one attempt at once (tests, and tools that write a handful of rows). */
     public void commit(RunRecord r) throws IOException {
-        String staging = HadoopFiles.join(layout.staging(r.sweepId()), r.runId() + "-a" + r.attempt());
-        String runsTmp = HadoopFiles.join(staging, "runs.parquet"), metricsTmp = HadoopFiles.join(staging, "metrics.parquet");
-        write(metricsTmp, METRICS_SCHEMA, metricRows(r));
-        write(runsTmp, RUNS_SCHEMA, List.of(runRow(r)));
+        commit(List.of(r));
+    }
+
+    /** Appends the batch's metrics rows, then its runs rows: two transactions, the second the commit. */
+    public void commit(List<RunRecord> batch) throws IOException {
+        if (batch.isEmpty()) return;
+        ResultsTables.create(spark, layout);
         CrashPoint.reach(CrashPoint.COMMIT_STAGED);
-        // A Spark task re-executing the same attempt replaces its files: never a duplicate row.
-        files.replace(metricsTmp, layout.file(ResultsLayout.METRICS, r.sweepId(), r.runId(), r.attempt()));
+        List<RunRecord> withMetrics = batch.stream().filter(r -> !r.history().isEmpty()).toList();
+        if (!withMetrics.isEmpty()) ResultsTables.append(spark, layout, ResultsLayout.METRICS, metricRows(withMetrics));
         CrashPoint.reach(CrashPoint.COMMIT_HALF);
-        files.replace(runsTmp, layout.file(ResultsLayout.RUNS, r.sweepId(), r.runId(), r.attempt()));
-        files.delete(staging);
+        ResultsTables.append(spark, layout, ResultsLayout.RUNS, runRows(batch));
         CrashPoint.reach(CrashPoint.COMMITTED);
     }
 
-    private void write(String path, MessageType schema, List<Group> rows) throws IOException {
-        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(new Path(path), files.conf()))
-                .withType(schema)
-                .withConf(files.conf())
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .withCompressionCodec(CompressionCodecName.SNAPPY)
-                .build()) {
-            for (Group g : rows) w.write(g);
-        }
+    static List<Row> runRows(List<RunRecord> batch) {
+        return batch.stream().map(r -> RUNS.sparkRow(r, r.sweepId())).toList();
     }
 
-    static Group runRow(RunRecord r) {
-        return RUNS.row(r);
-    }
-
-    static List<Group> metricRows(RunRecord r) {
-        return r.history().stream().map(m -> METRICS.row(new MetricsRow(r, m))).toList();
+    static List<Row> metricRows(List<RunRecord> batch) {
+        List<Row> rows = new ArrayList<>();
+        for (RunRecord r : batch) for (EpochMetrics m : r.history()) rows.add(METRICS.sparkRow(new MetricsRow(r, m), r.sweepId()));
+        return rows;
     }
 }

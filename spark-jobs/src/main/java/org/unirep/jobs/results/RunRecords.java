@@ -15,13 +15,14 @@ import org.unirep.training.RunStatus;
 public final class RunRecords {
     private RunRecords() {}
 
+    /** A record of a saved model (its path and SHA-256), or of none ({@code model} null). */
     public static RunRecord of(GridPoint p, String sweepId, int attempt, RunStatus status, String error, long start, long end,
-                               String device, String modelPath, List<EpochMetrics> metrics) {
+                               String device, ModelRef model, List<EpochMetrics> metrics) {
         List<EpochMetrics> test = test(metrics);
         List<EpochMetrics> tail = test.subList(Math.max(0, test.size() - 3), test.size());
         return new RunRecord(p.runId(), sweepId, attempt, p.stage(), p.kind(), p.mode(), p.dataset(), p.rateBits(), p.dim(),
                 p.levels(), p.lambda(), p.encoderLambda(), p.encoderRunId(), p.seed(), p.epochs(), status, oneLine(error), start, end,
-                host(), device, modelPath, mean(tail, EpochMetrics::mse), mean(tail, EpochMetrics::ce),
+                host(), device, model == null ? null : model.path(), model == null ? null : model.sha256(), mean(tail, EpochMetrics::mse), mean(tail, EpochMetrics::ce),
                 mean(tail, EpochMetrics::accuracy), mean(tail, EpochMetrics::w1), Json.render(p.identity()), List.copyOf(metrics));
     }
 

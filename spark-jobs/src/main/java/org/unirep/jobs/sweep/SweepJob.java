@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -24,10 +25,14 @@ import org.unirep.jobs.fanout.FanOutJob;
 import org.unirep.jobs.ingest.IngestedData;
 import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;
+import org.unirep.jobs.results.ModelRef;
+import org.unirep.jobs.results.PendingRecords;
+import org.unirep.jobs.results.ResultsCommitter;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.ResultsReader;
 import org.unirep.jobs.results.ResultsRecovery;
 import org.unirep.jobs.results.ResultsRootCheck;
+import org.unirep.jobs.results.ResultsTables;
 import org.unirep.jobs.results.ResultsWriter;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
@@ -42,8 +47,10 @@ import org.unirep.training.RunStatus;
  * data-parallel ({@link SharedEncoderJob}); stage 2 fans out universal decoders on those encoders
  * and end-to-end baselines, one Spark task per point ({@link FanOutJob}). {@link SweepScheduler}
  * fills the cluster's task slots: encoders side by side, an encoder's universal points as soon as
- * it is done. Resumable: points with an ok (or diverged: deterministic) row are skipped, failed
- * ones are retried, and what a killed submission left half-written is removed first.
+ * it is done. Resumable: the done set is one query of the runs table (a point whose newest attempt
+ * is ok, or diverged: deterministic, is skipped); failed ones are retried; what a killed submission
+ * finished but did not commit is committed first ({@link ResultsRecovery}). Finished points are
+ * committed in batches ({@link ResultsCommitter}) and the sweep's partitions compacted at the end.
  */
 public final class SweepJob {
     private static final Logger log = LoggerFactory.getLogger(SweepJob.class);
@@ -97,75 +104,101 @@ public final class SweepJob {
     private static Result underLease(SparkSession spark, JavaSparkContext jsc, HadoopFiles files, ResultsLayout layout, SweepLease lease,
                                      String group, SweepConfig c, IngestedData data, SweepPlan plan, MultiLayerNetwork classifier,
                                      long t0) throws IOException {
-        ResultsWriter writer = new ResultsWriter(files, layout);
         FaultInjection faults = new FaultInjection(c.failPoints());
-        ResultsRecovery.recover(files, layout, c.id());
-        Map<String, List<ResultsReader.Attempt>> attempts = ResultsReader.attempts(spark, files, layout, c.id());
+        ResultsRecovery.recover(spark, files, layout, c.id());
+        Map<String, List<ResultsReader.Attempt>> attempts = ResultsReader.attempts(spark, layout, c.id());
+        PendingRecords pending = new PendingRecords(files, layout);
+        ResultsWriter writer = new ResultsWriter(spark, layout);
 
         int skipped = 0;
-        for (GridPoint p : concat(plan.encoders(), plan.fanOut())) if (isFinal(attempts.get(p.runId()))) skipped++;
+        for (GridPoint p : concat(plan.encoders(), plan.fanOut())) if (ResultsReader.isFinal(attempts.get(p.runId()))) skipped++;
         ResultsRootCheck.space(files, layout, plan.total() - skipped);
         SweepProgress progress = new SweepProgress(c.id(), plan.total(), skipped);
         log.info("sweep {}: {} points ({} shared encoder{}, {} fan-out), {} already done; results at {}", c.id(), plan.total(),
                 plan.encoders().size(), plan.encoders().size() == 1 ? "" : "s", plan.fanOut().size(), skipped, files.qualify(c.results()));
 
-        LabeledImages test = data.load(spark, Split.TEST);
-        if (c.testExamples() > 0) test = test.head(c.testExamples());
-
         List<SweepScheduler.Item> encoders = new ArrayList<>(), points = new ArrayList<>();
-        Set<String> okEncoders = new HashSet<>();
-        for (GridPoint enc : plan.encoders()) {
-            List<ResultsReader.Attempt> a = attempts.get(enc.runId());
-            if (ResultsReader.ok(a) != null) okEncoders.add(enc.runId());
-            else if (!isFinal(a)) encoders.add(new SweepScheduler.Item(enc, ResultsReader.nextAttempt(a)));
-        }
         for (GridPoint p : plan.fanOut()) {
             List<ResultsReader.Attempt> a = attempts.get(p.runId());
-            if (!isFinal(a)) points.add(new SweepScheduler.Item(p, ResultsReader.nextAttempt(a)));
+            if (!ResultsReader.isFinal(a)) points.add(new SweepScheduler.Item(p, ResultsReader.nextAttempt(a)));
         }
+        Set<String> needed = new HashSet<>(); // encoders whose universal points still train
+        for (SweepScheduler.Item i : points) if (i.point().universal()) needed.add(i.point().encoderRunId());
+        Map<String, ModelRef> encoderModels = new ConcurrentHashMap<>();
+        Set<String> okEncoders = new HashSet<>();
+        List<RunRecord> superseded = new ArrayList<>();
+        for (GridPoint enc : plan.encoders()) {
+            List<ResultsReader.Attempt> a = attempts.get(enc.runId());
+            ResultsReader.Attempt ok = ResultsReader.ok(a);
+            // An encoder's model is opened only when points still use it: its damage is found then, and it trains again.
+            String why = ok != null && needed.contains(enc.runId()) ? damage(files, enc, ok) : null;
+            if (why != null) {
+                superseded.add(damagedModel(c.id(), enc, ok, why));
+                encoders.add(new SweepScheduler.Item(enc, ResultsReader.nextAttempt(a) + 1)); // after the superseding row
+            } else if (ok != null) {
+                okEncoders.add(enc.runId());
+                encoderModels.put(enc.runId(), ok.model());
+            } else if (!ResultsReader.isFinal(a)) {
+                encoders.add(new SweepScheduler.Item(enc, ResultsReader.nextAttempt(a)));
+            }
+        }
+        writer.commit(superseded);
+        Set<String> training = new HashSet<>();
+        for (SweepScheduler.Item i : concat(encoders, points)) training.add(i.point().runId());
+        ResultsRecovery.removeStaleCheckpoints(files, layout, c.id(), training);
+
         if (!encoders.isEmpty() || !points.isEmpty()) {
+            LabeledImages test = data.load(spark, Split.TEST);
+            if (c.testExamples() > 0) test = test.head(c.testExamples());
             // One copy of the training subset serves both stages: stage 1 re-cuts its minibatches from it every epoch.
             LabeledImages train = data.trainingSubset(data.load(spark, Split.TRAIN), c.trainExamples());
             MultiLayerNetwork clf = classifier;
             LabeledImages testSet = test;
             FanOutJob.Inputs in = new FanOutJob.Inputs(c.id(), files, layout, jsc.broadcast(train), jsc.broadcast(test),
                     c.classifier(), faults);
-            SweepScheduler.Runner encoder = (enc, attempt) -> {
-                jsc.setJobGroup(group, "sweep " + c.id() + " | stage 1", true);
-                checkLease(lease, c);
-                RunRecord r = SharedEncoderJob.train(jsc, files, layout, enc, c.id(), attempt, in.train(), testSet, clf, faults,
-                        "sweep " + c.id() + " | stage 1 shared encoder | " + enc.label() + " | run " + enc.runId());
-                checkLease(lease, c);
-                writer.commit(r);
-                progress.ended(r, enc.label());
-                return r;
-            };
-            SweepScheduler.Runner point = (p, attempt) -> {
-                checkLease(lease, c);
-                return FanOutJob.train(jsc, in, new FanOutJob.Task(p, attempt), progress);
-            };
-            SweepScheduler.Runner blocked = (p, attempt) -> {
-                long now = System.currentTimeMillis();
-                RunRecord r = RunRecords.of(p, c.id(), attempt, RunStatus.FAILED, "its shared encoder (run " + p.encoderRunId()
-                        + ") did not train; rerun the sweep to retry both", now, now, "none", null, List.of());
-                writer.commit(r);
-                progress.ended(r, p.label());
-                return r;
-            };
-            IntSupplier slots = c.parallelism() > 0 ? c::parallelism : () -> TaskSlots.now(jsc);
-            new SweepScheduler(c.id(), slots, c.retries(), encoder, point, blocked, () -> jsc.cancelJobGroup(group), progress)
-                    .run(encoders, points, okEncoders);
-            in.train().destroy();
-            in.test().destroy();
+            try (ResultsCommitter committer = new ResultsCommitter(writer, pending, ResultsCommitter.EVERY, ResultsCommitter.MAX_BATCH,
+                    () -> !lease.lost())) {
+                SweepScheduler.Runner encoder = (enc, attempt) -> {
+                    jsc.setJobGroup(group, "sweep " + c.id() + " | stage 1", true);
+                    checkLease(lease, c);
+                    RunRecord r = SharedEncoderJob.train(jsc, files, layout, enc, c.id(), attempt, in.train(), testSet, clf, faults,
+                            "sweep " + c.id() + " | stage 1 shared encoder | " + enc.label() + " | run " + enc.runId());
+                    pending.write(r);
+                    if (r.status() == RunStatus.OK) encoderModels.put(enc.runId(), r.model());
+                    committer.add(r);
+                    progress.ended(r, enc.label());
+                    return r;
+                };
+                SweepScheduler.Runner point = (p, attempt) -> {
+                    checkLease(lease, c);
+                    return FanOutJob.train(jsc, in, new FanOutJob.Task(p, attempt, p.universal() ? encoderModels.get(p.encoderRunId()) : null),
+                            progress, committer);
+                };
+                SweepScheduler.Runner blocked = (p, attempt) -> {
+                    long now = System.currentTimeMillis();
+                    RunRecord r = RunRecords.of(p, c.id(), attempt, RunStatus.FAILED, "its shared encoder (run " + p.encoderRunId()
+                            + ") did not train; rerun the sweep to retry both", now, now, "none", null, List.of());
+                    committer.add(r);
+                    progress.ended(r, p.label());
+                    return r;
+                };
+                IntSupplier slots = c.parallelism() > 0 ? c::parallelism : () -> TaskSlots.now(jsc);
+                new SweepScheduler(c.id(), slots, c.retries(), encoder, point, blocked, () -> jsc.cancelJobGroup(group), progress)
+                        .run(encoders, points, okEncoders);
+            } finally {
+                in.train().destroy();
+                in.test().destroy();
+            }
+            checkLease(lease, c);
+            ResultsTables.compact(spark, layout, c.id());
         }
 
-        checkLease(lease, c);
-        Map<String, List<ResultsReader.Attempt>> after = ResultsReader.attempts(spark, files, layout, c.id());
+        Map<String, List<ResultsReader.Attempt>> after = ResultsReader.attempts(spark, layout, c.id());
         int ok = 0, failed = 0, diverged = 0;
         for (GridPoint p : concat(plan.encoders(), plan.fanOut())) {
-            List<ResultsReader.Attempt> a = after.get(p.runId());
-            if (ResultsReader.ok(a) != null) ok++;
-            else if (a != null && a.stream().anyMatch(x -> x.status() == RunStatus.DIVERGED)) diverged++;
+            ResultsReader.Attempt a = ResultsReader.latest(after.get(p.runId()));
+            if (a != null && a.status() == RunStatus.OK) ok++;
+            else if (a != null && a.status() == RunStatus.DIVERGED) diverged++;
             else failed++;
         }
         Result result = new Result(plan.total(), ok, failed, diverged, skipped, (System.nanoTime() - t0) / 1e9);
@@ -174,18 +207,28 @@ public final class SweepJob {
         return result;
     }
 
+    /** Why an ok encoder's saved model cannot be used (damaged, or not the bytes its row recorded), or null. */
+    private static String damage(HadoopFiles files, GridPoint enc, ResultsReader.Attempt ok) {
+        if (ok.model() == null) return "its runs row names no model";
+        return ok.model().check(files, enc.runId());
+    }
+
+    /** The row that supersedes an ok encoder whose model is damaged, so that it trains again (as the next attempt after it). */
+    private static RunRecord damagedModel(String sweepId, GridPoint enc, ResultsReader.Attempt ok, String why) {
+        log.warn("sweep {}: the model of {} ({}) is damaged: {}; training it again", sweepId, enc.label(), ok.model() == null ? "none"
+                : ok.model().path(), why);
+        long now = System.currentTimeMillis();
+        return RunRecords.of(enc, sweepId, ok.attempt() + 1, RunStatus.FAILED, "its model is damaged: " + why + "; trained again", now, now,
+                "none", null, List.of());
+    }
+
     /** A submission whose lease was taken over stops before it writes another row. */
     private static void checkLease(SweepLease lease, SweepConfig c) throws IOException {
         if (lease.lost()) throw new IOException("sweep " + c.id() + ": this submission lost its lease (see the log); stopped");
     }
 
-    /** Ok, or diverged (the same seed diverges again): not retrained. */
-    static boolean isFinal(List<ResultsReader.Attempt> attempts) {
-        return attempts != null && attempts.stream().anyMatch(a -> a.status() == RunStatus.OK || a.status() == RunStatus.DIVERGED);
-    }
-
-    private static List<GridPoint> concat(List<GridPoint> a, List<GridPoint> b) {
-        List<GridPoint> all = new ArrayList<>(a);
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
     }

@@ -16,7 +16,11 @@ import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;
 import org.unirep.jobs.plan.TestPoints;
+import org.unirep.jobs.results.PendingRecords;
+import org.unirep.jobs.results.ResultsCommitter;
 import org.unirep.jobs.results.ResultsLayout;
+import org.unirep.jobs.results.ResultsTables;
+import org.unirep.jobs.results.ResultsWriter;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.results.SweepProgress;
@@ -39,10 +43,14 @@ class FanOutJobTest {
                 root.resolve("no-classifier").toString(), FaultInjection.NONE);
         GridPoint p = TestPoints.fanOut(Mode.RDC, 0.0, 0.0, null, 1);
 
-        RunRecord r = FanOutJob.train(jsc, in, new FanOutJob.Task(p, 1), new SweepProgress("setup", 1, 0));
+        try (ResultsCommitter committer = new ResultsCommitter(new ResultsWriter(SPARK.session(), layout), new PendingRecords(files, layout),
+                ResultsCommitter.EVERY, ResultsCommitter.MAX_BATCH, () -> true)) {
+            RunRecord r = FanOutJob.train(jsc, in, new FanOutJob.Task(p, 1, null), new SweepProgress("setup", 1, 0), committer);
+            assertEquals(RunStatus.FAILED, r.status());
+        }
 
-        assertEquals(RunStatus.FAILED, r.status());
-        List<Row> rows = SPARK.session().read().parquet(layout.table(ResultsLayout.RUNS)).collectAsList();
+        assertEquals(List.of(), new PendingRecords(files, layout).all("setup"), "committed, so out of the journal");
+        List<Row> rows = ResultsTables.read(SPARK.session(), layout, ResultsLayout.RUNS).collectAsList();
         assertEquals(1, rows.size(), "one row for the attempt: the task's, which the driver keeps");
         Row row = rows.get(0);
         assertEquals("failed", row.getAs("status"));

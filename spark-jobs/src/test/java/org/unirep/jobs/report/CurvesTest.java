@@ -11,7 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.compression.Mode;
-import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.plan.GridPoint;
 import org.unirep.jobs.plan.TestPoints;
 import org.unirep.jobs.results.ResultsLayout;
@@ -32,7 +31,7 @@ class CurvesTest {
     @Test
     void aOneWorkerEncoderIsTheEndToEndPointAtItsLambda(@TempDir Path dir) throws IOException {
         String results = dir.resolve("results").toString();
-        ResultsWriter w = new ResultsWriter(HadoopFiles.local(), new ResultsLayout(results));
+        ResultsWriter w = new ResultsWriter(SPARK.session(), new ResultsLayout(results));
         GridPoint enc1 = TestPoints.encoder(Mode.RDC, 0.015, 1, 1);
         w.commit(ok(enc1, 0.061));
         w.commit(ok(TestPoints.fanOut(Mode.RDC, 0, 0, null, 1), 0.044));
@@ -43,7 +42,7 @@ class CurvesTest {
         // a 2-worker encoder is not an end-to-end model
         w.commit(ok(TestPoints.encoder(Mode.RDP, 0.015, 1, 2), 0.070));
 
-        SPARK.session().read().parquet(results + "/runs").createOrReplaceTempView("runs");
+        SPARK.session().read().format("delta").load(results + "/runs").createOrReplaceTempView("runs");
         SqlViews.create(SPARK.session(), SqlViews.CURVES);
         List<Row> e2e = SPARK.session().sql("SELECT mode, lambda, seeds, mse FROM curves WHERE kind = 'end_to_end' ORDER BY mode, lambda")
                 .collectAsList();
@@ -60,7 +59,7 @@ class CurvesTest {
     }
 
     private static RunRecord ok(GridPoint p, double mse) {
-        return RunRecords.of(p, "s", 1, RunStatus.OK, null, 0L, 1000L, "cpu:1 thread", "/m/" + p.runId(),
+        return RunRecords.of(p, "s", 1, RunStatus.OK, null, 0L, 1000L, "cpu:1 thread", new org.unirep.jobs.results.ModelRef("/m/" + p.runId(), null),
                 List.of(new EpochMetrics(30, "test", mse, 0.5, 0.9, Double.NaN)));
     }
 }

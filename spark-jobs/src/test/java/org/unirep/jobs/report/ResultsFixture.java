@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.compression.Mode;
-import org.unirep.io.HadoopFiles;
 import org.unirep.jobs.plan.GridPoint;
 import org.unirep.jobs.plan.Stage;
 import org.unirep.jobs.plan.TestPoints;
@@ -42,8 +41,8 @@ public final class ResultsFixture {
     /** Writes the fixture's runs and metrics tables under {@code dir/results}; returns that root. */
     public static String write(Path dir) throws IOException {
         String results = dir.resolve("results").toString();
-        ResultsWriter w = new ResultsWriter(HadoopFiles.local(), new ResultsLayout(results));
-        for (RunRecord r : RUNS) w.commit(r);
+        ResultsWriter w = new ResultsWriter(org.apache.spark.sql.SparkSession.active(), new ResultsLayout(results));
+        w.commit(RUNS);
         return results;
     }
 
@@ -54,7 +53,7 @@ public final class ResultsFixture {
     }
 
     private static RunRecord ok(GridPoint p, double mse, double ce, double w1) {
-        return RunRecords.of(p, "fx", 1, RunStatus.OK, null, 0L, 1000L, "cpu:1 thread", "/m/" + p.runId(),
+        return RunRecords.of(p, "fx", 1, RunStatus.OK, null, 0L, 1000L, "cpu:1 thread", new org.unirep.jobs.results.ModelRef("/m/" + p.runId(), null),
                 List.of(new EpochMetrics(30, "test", mse, ce, 0.9, w1)));
     }
 }

@@ -33,7 +33,7 @@ class ResultsLegacyTest {
     @Test
     void anOldMetricsFileIsWholeAndReadsTheNewColumnsAsNull(@TempDir java.nio.file.Path root) throws Exception {
         ResultsLayout layout = new ResultsLayout(root.toString());
-        String file = layout.file(ResultsLayout.METRICS, "old", "0123456789abcdef", 1);
+        String file = layout.legacyFile(ResultsLayout.METRICS, "old", "0123456789abcdef", 1);
         HadoopFiles files = HadoopFiles.local();
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new Path(file)).withType(BEFORE_LOSS_PARTS).withConf(files.conf()).build()) {
             w.write(new SimpleGroupFactory(BEFORE_LOSS_PARTS).newGroup().append("run_id", "0123456789abcdef").append("attempt", 1)

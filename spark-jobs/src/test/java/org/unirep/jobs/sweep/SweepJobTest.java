@@ -145,16 +145,18 @@ class SweepJobTest {
     }
 
     static Dataset<Row> table(SparkSession spark, String results, String table, String sweepId) {
-        return spark.read().parquet(results + "/" + table).filter("sweep_id = '" + sweepId + "'");
+        return spark.read().format("delta").load(results + "/" + table).filter("sweep_id = '" + sweepId + "'");
     }
 
     static Map<String, double[]> okRows(String results) {
         return okRows(SPARK.session(), results, "test");
     }
 
-    /** ok rows by run id: (mse, ce, accuracy, w1) */
+    /** ok rows by run id, of each point's newest attempt: (mse, ce, accuracy, w1) */
     static Map<String, double[]> okRows(SparkSession spark, String results, String sweepId) {
-        return okRows(table(spark, results, "runs", sweepId).collectAsList());
+        Dataset<Row> runs = table(spark, results, "runs", sweepId);
+        return okRows(runs.withColumn("newest", org.apache.spark.sql.functions.max("attempt").over(
+                org.apache.spark.sql.expressions.Window.partitionBy("run_id"))).where("attempt = newest").collectAsList());
     }
 
     static Map<String, double[]> okRows(List<Row> runs) {
@@ -372,7 +374,6 @@ class SweepJobTest {
         String id = "interrupted", results = dir.resolve("results-b").toString();
         String group = Cancellation.jobGroup(id);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SPARK.session().sparkContext());
-        Path runsDir = Path.of(results, "runs", "sweep_id=" + id);
         AtomicReference<Throwable> error = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
@@ -383,11 +384,11 @@ class SweepJobTest {
         });
         t.start();
         // Kill it once the encoders and one fan-out point are committed.
-        Await.until("3 committed rows of the sweep (or its end)", Duration.ofMinutes(10), () -> count(runsDir) >= 3 || !t.isAlive());
+        Await.until("3 committed rows of the sweep (or its end)", Duration.ofMinutes(10), () -> count(results, id) >= 3 || !t.isAlive());
         jsc.cancelJobGroup(group);
         t.join(TimeUnit.MINUTES.toMillis(5));
         assertFalse(t.isAlive());
-        int committed = count(runsDir);
+        int committed = count(results, id);
         assertTrue(committed >= 3 && committed < POINTS, "interrupted midway: " + committed + " rows, error " + error.get());
         assertNotNull(error.get(), "a cancelled sweep reports it");
         // Tasks still running after the kill would only replace their own attempt's files; wait until none is left.
@@ -400,18 +401,14 @@ class SweepJobTest {
             return true;
         });
 
-        // What a kill between the two renames, or mid-write, leaves behind.
-        Path metricsDir = Path.of(results, "metrics", "sweep_id=" + id);
-        Path orphan = metricsDir.resolve("run-00000000deadbeef-a1.parquet");
-        try (Stream<Path> s = Files.list(metricsDir)) {
-            Files.copy(s.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow(), orphan);
-        }
+        // What the old layout's writer left mid-write (a root written before the Delta tables).
         Files.createDirectories(Path.of(results, "_staging", id, "x-a1"));
         Files.writeString(Path.of(results, "_staging", id, "x-a1", "runs.parquet"), "partial");
 
         SweepJob.Result r = SweepJob.entryPoint(SPARK.session(), SweepConfig.parse(config(id, results, ""), List.of(), "test.conf"));
         assertEquals(POINTS, r.ok());
-        assertFalse(Files.exists(orphan), "uncommitted metrics file removed");
+        assertFalse(Files.exists(Path.of(results, "_pending", id)) && Files.list(Path.of(results, "_pending", id)).findAny().isPresent(),
+                "every finished point committed, the journal empty");
         try (Stream<Path> s = Files.walk(Path.of(results, "_staging"))) {
             assertEquals(0, s.filter(Files::isRegularFile).count(), "no staging file left");
         }
@@ -484,7 +481,7 @@ class SweepJobTest {
         assertEquals(runId(rerun().runs(), "rdc", "end_to_end", 0.0), runId(runs, "rdc", "end_to_end", 0.0), "the same point");
 
         // The curves count the encoder as the end-to-end point at its lambda (notebooks/sql/curves.sql).
-        SPARK.session().read().parquet(results + "/runs").filter("sweep_id = 'test'").createOrReplaceTempView("runs");
+        table(results, "runs").createOrReplaceTempView("runs");
         SqlViews.create(SPARK.session(), SqlViews.CURVES);
         List<Row> e2e = SPARK.session().sql("SELECT lambda, mse FROM curves WHERE mode = 'rdc' AND kind = 'end_to_end' ORDER BY lambda")
                 .collectAsList();
@@ -522,11 +519,10 @@ class SweepJobTest {
         assertSameRows(reference(), okRows(results), 1e-2, 0.1, 0.0101, 1.5e-2);
     }
 
-    static int count(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return 0;
-        try (Stream<Path> s = Files.list(dir)) {
-            return (int) s.filter(p -> p.toString().endsWith(".parquet")).count();
-        }
+    /** Committed runs rows of a sweep (0 before its table exists). */
+    static int count(String results, String sweepId) {
+        if (!Files.isDirectory(Path.of(results, "runs", "_delta_log"))) return 0;
+        return (int) table(SPARK.session(), results, "runs", sweepId).count();
     }
 
     static String tail(Path log) {
