@@ -6,6 +6,12 @@
 --   encoder_gap:       the shared encoder's own MSE (stage 1, trained data-parallel) minus the end-to-end model's at
 --                      the encoder's lambda (null if the grid has none): how much the averaging, not the paper's
 --                      effect, costs; read a penalty next to it
+-- End-to-end points without a level (null or NaN) are not on the curve. A point at exactly a universal point's
+-- level is both its neighbour below and above (the curve's MSE there). Several end-to-end points at one level
+-- count as one, the lowest MSE among them: the curve's best model at that level.
+-- Every step is linear in rows (or n log n: sorts): window frames that grow row by row, and joins on equal keys
+-- only. A frame up to UNBOUNDED FOLLOWING would be recomputed for every row in Spark (quadratic), so the
+-- neighbour above is read in descending order instead.
 CREATE OR REPLACE TEMP VIEW penalties AS
 WITH pts AS (
   SELECT *, CASE WHEN mode = 'rdp' THEN w1 ELSE ce END AS level
@@ -19,21 +25,36 @@ enc AS (
     ON s.kind = 'end_to_end' AND s.sweep_id = e.sweep_id AND s.dataset = e.dataset AND s.rate_bits = e.rate_bits
        AND s.mode = e.mode AND s.lambda = e.lambda
   WHERE e.kind = 'shared_encoder'),
-lo AS (
-  SELECT u.sweep_id, u.dataset, u.rate_bits, u.mode, u.lambda, max(e.level) AS lo_level, max_by(e.mse, e.level) AS lo_mse
-  FROM uni u JOIN e2e e USING (sweep_id, dataset, rate_bits, mode)
-  WHERE e.level <= u.level
-  GROUP BY u.sweep_id, u.dataset, u.rate_bits, u.mode, u.lambda),
-hi AS (
-  SELECT u.sweep_id, u.dataset, u.rate_bits, u.mode, u.lambda, min(e.level) AS hi_level, min_by(e.mse, e.level) AS hi_mse
-  FROM uni u JOIN e2e e USING (sweep_id, dataset, rate_bits, mode)
-  WHERE e.level >= u.level
-  GROUP BY u.sweep_id, u.dataset, u.rate_bits, u.mode, u.lambda),
+-- The curve's points, one per level (ties: min ignores nulls and sorts NaN last, so the lowest known MSE).
+curve AS (
+  SELECT sweep_id, dataset, rate_bits, mode, level, min(mse) AS mse
+  FROM e2e GROUP BY sweep_id, dataset, rate_bits, mode, level),
+-- The universal points to read a curve at and the curve's points, in one sequence per curve; pt is null on the
+-- former. A universal point without a level is left out: it gets no e2e_mse_at_level (nor did it before).
+-- (Universal points first: were the frames below ROWS, not RANGE, a curve point at the same level would be missed,
+-- and the tests would say so.)
+line AS (
+  SELECT sweep_id, dataset, rate_bits, mode, lambda, level, CAST(NULL AS STRUCT<level: DOUBLE, mse: DOUBLE>) AS pt
+  FROM uni WHERE level IS NOT NULL AND NOT isnan(level)
+  UNION ALL
+  SELECT sweep_id, dataset, rate_bits, mode, CAST(NULL AS DOUBLE) AS lambda, level, named_struct('level', level, 'mse', mse) AS pt
+  FROM curve),
+-- The curve's point at the highest level <= each row's (lo) and at the lowest level >= it (hi). RANGE frames end at
+-- the current row's peers, so a curve point at the same level is in both; levels are unique per curve, so max/min
+-- pick exactly one point.
+near AS (
+  SELECT sweep_id, dataset, rate_bits, mode, lambda, level, pt,
+         max(pt) OVER (PARTITION BY sweep_id, dataset, rate_bits, mode ORDER BY level ASC
+                       RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS lo,
+         min(pt) OVER (PARTITION BY sweep_id, dataset, rate_bits, mode ORDER BY level DESC
+                       RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS hi
+  FROM line),
+-- Null outside the curve's range (no lo or no hi), as the arithmetic on a null gives.
 at_level AS (
   SELECT sweep_id, dataset, rate_bits, mode, lambda,
-         CASE WHEN hi_level = lo_level THEN lo_mse
-              ELSE lo_mse + (u.level - lo_level) / (hi_level - lo_level) * (hi_mse - lo_mse) END AS e2e_mse_at_level
-  FROM uni u JOIN lo USING (sweep_id, dataset, rate_bits, mode, lambda) JOIN hi USING (sweep_id, dataset, rate_bits, mode, lambda))
+         CASE WHEN hi.level = lo.level THEN lo.mse
+              ELSE lo.mse + (level - lo.level) / (hi.level - lo.level) * (hi.mse - lo.mse) END AS e2e_mse_at_level
+  FROM near WHERE pt IS NULL)
 SELECT u.sweep_id, u.dataset, u.rate_bits, u.mode, u.lambda, u.encoder_lambda, u.level, u.mse,
        a.e2e_mse_at_level,
        u.mse - a.e2e_mse_at_level AS penalty_at_level,

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -46,10 +47,16 @@ public final class HadoopFiles implements Serializable {
         return f;
     }
 
+    /** One Configuration per distinct settings per JVM: building one (default resources, ~1000 sets) costs ~0.2 s of CPU. */
+    private static final ConcurrentHashMap<Map<String, String>, Configuration> BUILT = new ConcurrentHashMap<>();
+
     public synchronized Configuration conf() {
         if (conf == null) {
-            conf = new Configuration();
-            settings.forEach(conf::set);
+            conf = BUILT.computeIfAbsent(settings, s -> {
+                Configuration c = new Configuration();
+                s.forEach(c::set);
+                return c;
+            });
         }
         return conf;
     }
@@ -102,6 +109,11 @@ public final class HadoopFiles implements Serializable {
 
     /** As {@link #writeAtomically(String, byte[])}, with the content streamed by {@code writer}. */
     public void writeAtomically(String path, Writer writer) throws IOException {
+        File local = localFile(path);
+        if (local != null) {
+            writeLocally(local.toPath(), writer);
+            return;
+        }
         Path target = new Path(path);
         String tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + System.nanoTime()).toString();
         try (OutputStream out = create(tmp)) {
@@ -139,6 +151,34 @@ public final class HadoopFiles implements Serializable {
 
     public static String join(String dir, String child) {
         return dir.endsWith("/") ? dir + child : dir + "/" + child;
+    }
+
+    /** The local file a path names on a local file system, or null on any other file system. */
+    private File localFile(String path) throws IOException {
+        FileSystem fs = fs(path);
+        Path p = new Path(path);
+        if (fs instanceof LocalFileSystem l) return l.pathToFile(p);
+        if (fs instanceof RawLocalFileSystem r) return r.pathToFile(p);
+        return null;
+    }
+
+    /**
+     * The local case of an atomic write, with java.nio: Hadoop's local file system sets each new file's
+     * and folder's permissions by forking chmod when its native library is absent (as on most
+     * machines), which made a small write cost ~8 ms (measured: 7.5-8 ms a write, 0.1 ms a read).
+     * A checksum file of an earlier version is removed: it would no longer match.
+     */
+    private static void writeLocally(java.nio.file.Path target, Writer writer) throws IOException {
+        Files.createDirectories(target.getParent());
+        java.nio.file.Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + System.nanoTime());
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
+            writer.write(out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.deleteIfExists(target.resolveSibling("." + target.getFileName() + ".crc"));
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "unirep", mixinStandardHelpOptions = true, version = "unirep 0.1.0",
         description = "Universal representations for classification-enhanced lossy compression, on Spark.",
         subcommands = {FetchCommand.class, IngestCommand.class, TrainClassifierCommand.class, FidelityCommand.class, SweepCommand.class,
-                ReportCommand.class, NotebookKernelCommand.class, BenchCommand.class, EncoderScalingCommand.class, DocsCommand.class})
+                ReportCommand.class, NotebookKernelCommand.class, BenchCommand.class, BenchSweepCommand.class, EncoderScalingCommand.class, DocsCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

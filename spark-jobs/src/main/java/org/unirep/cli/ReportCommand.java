@@ -3,6 +3,7 @@ package org.unirep.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.unirep.jobs.report.HtmlReport;
 import org.unirep.jobs.report.ReportJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,9 +28,18 @@ public class ReportCommand implements Callable<Integer> {
             "the page then shows each model's reconstructions of the first test digits."})
     String images;
 
+    @Option(names = "--max-reconstructions", paramLabel = "N", description = {
+            "With --images: the most models drawn per panel (sweep, dataset, mode),",
+            "spread evenly over each curve's lambdas (default: ${DEFAULT-VALUE})."})
+    int maxReconstructions = HtmlReport.MAX_RECONSTRUCTIONS;
+
     @Override
     public Integer call() throws Exception {
-        ReportJob.Result r = ReportJob.entryPoint(spark.session("report"), results, sweeps, out, images);
+        // Checked before Spark starts, not once the tables are written.
+        if (maxReconstructions < 1) {
+            throw new IllegalArgumentException("--max-reconstructions " + maxReconstructions + ": expected at least 1");
+        }
+        ReportJob.Result r = ReportJob.entryPoint(spark.session("report"), results, sweeps, out, images, maxReconstructions);
         System.out.printf("report: %d curve points, %d universal penalties; %s%n", r.curves().size(), r.penalties().size(), r.html());
         return 0;
     }

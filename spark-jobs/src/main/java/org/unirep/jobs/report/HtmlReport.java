@@ -21,13 +21,16 @@ import org.unirep.io.HadoopFiles;
  * then per sweep, dataset and mode the {@link Figures} (distortion against classification or
  * perception, and accuracy against distortion for rdc) with the curve's numbers; then every penalty.
  */
-final class HtmlReport {
+public final class HtmlReport { // public for MAX_RECONSTRUCTIONS (the CLI's default); write stays package-private
     private HtmlReport() {}
 
-    /** {@code test}: digits to show each model's reconstructions of (null: none). */
     /** The most models whose reconstructions a panel shows by default (the grid grows with every row). */
     public static final int MAX_RECONSTRUCTIONS = 24;
 
+    /**
+     * {@code test}: digits to show each model's reconstructions of (null: none); at most
+     * {@code maxReconstructions} models per panel (>= 1; {@link Reconstructions#pick} chooses them).
+     */
     static String write(HadoopFiles files, String out, List<CurvePoint> points, List<Penalty> penalties, LabeledImages test,
                         int maxReconstructions) throws IOException {
         System.setProperty("java.awt.headless", "true");
@@ -52,12 +55,7 @@ final class HtmlReport {
             html.append(figure(files, out, "fig" + (++fig), Figures.tradeoff("Distortion vs " + (rdp ? "perception" : "classification")
                     + ": " + panel.getKey(), ps)));
             if (!rdp) html.append(figure(files, out, "fig" + (++fig), Figures.accuracy("Accuracy vs distortion: " + panel.getKey(), ps)));
-            if (test != null) {
-                List<CurvePoint> models = ps.stream().sorted(Comparator.comparingDouble(CurvePoint::rateBits)
-                        .thenComparing(p -> KINDS.indexOf(p.kind())).thenComparingDouble(CurvePoint::lambda)).toList();
-                html.append(image(files, out, "recon" + (++fig), "Reconstructions of the first test digits: " + panel.getKey(),
-                        Reconstructions.grid(files, test, models)));
-            }
+            if (test != null) html.append(reconstructions(files, out, "recon" + (++fig), panel.getKey(), ps, test, maxReconstructions));
             html.append(curveTable(ps));
         }
         html.append("<h2>Penalties of universal decoders</h2>\n<p>penalty at level: universal MSE minus the end-to-end curve's MSE at the "
@@ -75,6 +73,18 @@ final class HtmlReport {
         String path = HadoopFiles.join(out, "report.html");
         files.writeString(path, html.toString());
         return path;
+    }
+
+    /** A panel's reconstruction grid: at most {@code max} of its models (sorted by rate, kind, lambda), a caption saying how many. */
+    private static String reconstructions(HadoopFiles files, String out, String name, String panel, List<CurvePoint> ps,
+                                          LabeledImages test, int max) throws IOException {
+        List<CurvePoint> models = ps.stream().sorted(Comparator.comparingDouble(CurvePoint::rateBits)
+                .thenComparing(p -> KINDS.indexOf(p.kind())).thenComparingDouble(CurvePoint::lambda)).toList();
+        List<CurvePoint> shown = Reconstructions.pick(models, max);
+        String title = "Reconstructions of the first test digits: " + panel;
+        String caption = title + ". " + shown.size() + " of " + models.size() + " models shown" + (shown.size() < models.size()
+                ? " (evenly over each curve's lambdas, its ends kept; unirep report --max-reconstructions sets how many)" : "") + ".";
+        return image(files, out, name, title, caption, Reconstructions.grid(files, test, shown));
     }
 
     /** Per sweep, dataset, mode and rate: the best and worst penalty, and the gap of the encoder the universal decoders share. */
@@ -115,10 +125,11 @@ final class HtmlReport {
 
     private static final List<String> KINDS = List.of(CurvePoint.END_TO_END, CurvePoint.UNIVERSAL, CurvePoint.SHARED_ENCODER);
 
-    /** Writes figures/NAME.png; returns an img tag with it inlined. */
-    private static String image(HadoopFiles files, String out, String name, String title, byte[] png) throws IOException {
+    /** Writes figures/NAME.png; returns a figure with it inlined and its caption. */
+    private static String image(HadoopFiles files, String out, String name, String title, String caption, byte[] png) throws IOException {
         files.writeAtomically(HadoopFiles.join(out, "figures/" + name + ".png"), png);
-        return "<p><img alt=\"" + esc(title) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\"></p>\n";
+        return "<figure><img alt=\"" + esc(title) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png)
+                + "\"><figcaption>" + esc(caption) + "</figcaption></figure>\n";
     }
 
     /** Writes figures/NAME.png and .svg; returns an img tag with the PNG inlined. */

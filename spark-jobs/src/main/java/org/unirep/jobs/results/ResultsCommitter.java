@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class ResultsCommitter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultsCommitter.class);
 
-    public static final Duration EVERY = Duration.ofSeconds(5);
+    public static final Duration EVERY = Duration.ofSeconds(Long.getLong("unirep.commit-every", 5));
     public static final int MAX_BATCH = 500;
 
     private final ResultsWriter writer;
@@ -88,6 +88,7 @@ public final class ResultsCommitter implements AutoCloseable {
             return false;
         }
         try {
+            long t0 = System.nanoTime();
             writer.commit(batch);
             pending.delete(batch);
             synchronized (this) {
@@ -95,6 +96,8 @@ public final class ResultsCommitter implements AutoCloseable {
                 committedRows += batch.size();
                 lastFailure = null;
             }
+            log.info("results: committed {} finished point(s) in {} ms ({} so far)", batch.size(), (System.nanoTime() - t0) / 1_000_000,
+                    committedRows);
             return true;
         } catch (Exception e) {
             log.warn("results: committing {} finished points failed ({}); they stay in the journal and are tried again", batch.size(),

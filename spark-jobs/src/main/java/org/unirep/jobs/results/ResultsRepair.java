@@ -42,8 +42,8 @@ public final class ResultsRepair {
                 : new String[] {"sweep_id", "run_id", "attempt", "epoch", "split"};
     }
 
-    /** Why the table cannot be read for this sweep, or null if it can: its log replays and every data file's footer opens. */
-    static String damage(SparkSession spark, HadoopFiles files, ResultsLayout layout, String table, String sweepId) {
+    /** Why the table cannot be read for this sweep (all sweeps: null), or null if it can: its log replays and every data file's footer opens. */
+    public static String damage(SparkSession spark, HadoopFiles files, ResultsLayout layout, String table, String sweepId) {
         try {
             for (String f : ResultsTables.dataFiles(spark, layout, table, sweepId)) {
                 try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(URI.create(f)), files.conf()))) {
@@ -75,6 +75,18 @@ public final class ResultsRepair {
     private static void rebuild(SparkSession spark, HadoopFiles files, ResultsLayout layout, String table) throws IOException {
         TableSwap swap = new TableSwap(files, layout);
         swap.finish(table);
+        ResultsTables.create(spark, swap.staged());
+        Dataset<Row> rows = salvage(spark, files, layout, table);
+        if (rows != null) rows.write().format(ResultsTables.FORMAT).mode("append").save(swap.staging(table));
+        swap.commit(List.of(table), layout.quarantine("damaged-" + table));
+        DeltaLog.clearCache();
+    }
+
+    /**
+     * The rows of every readable data file in the table's folder, deduplicated by key, in the table's
+     * columns (null if none is readable): what a damaged table still holds. Reads only.
+     */
+    public static Dataset<Row> salvage(SparkSession spark, HadoopFiles files, ResultsLayout layout, String table) throws IOException {
         List<String> readable = new ArrayList<>();
         FileSystem fs = files.fs(layout.table(table));
         RemoteIterator<LocatedFileStatus> it = fs.listFiles(new Path(layout.table(table)), true);
@@ -89,15 +101,9 @@ public final class ResultsRepair {
                 log.warn("results: {} cannot be read ({}); the rows only it held are lost and their points train again", p, e.getMessage());
             }
         }
-        ResultsTables.create(spark, swap.staged());
-        if (!readable.isEmpty()) {
-            Dataset<Row> rows = spark.read().schema(ResultsWriter.sparkSchema(table)).option("basePath", layout.table(table))
-                    .parquet(readable.toArray(String[]::new));
-            rows.dropDuplicates(key(table)).selectExpr(ResultsWriter.sparkSchema(table).fieldNames()).write()
-                    .format(ResultsTables.FORMAT).mode("append").save(swap.staging(table));
-        }
-        swap.commit(List.of(table), layout.quarantine("damaged-" + table));
-        DeltaLog.clearCache();
+        if (readable.isEmpty()) return null;
+        return spark.read().schema(ResultsWriter.sparkSchema(table)).option("basePath", layout.table(table))
+                .parquet(readable.toArray(String[]::new)).dropDuplicates(key(table)).selectExpr(ResultsWriter.sparkSchema(table).fieldNames());
     }
 
     /** An ok attempt without metrics rows gets a failed attempt after it, so that its point trains again. */

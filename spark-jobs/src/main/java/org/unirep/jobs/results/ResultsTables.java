@@ -27,6 +27,29 @@ public final class ResultsTables {
 
     private ResultsTables() {}
 
+    private static SparkSession parent, session;
+
+    /**
+     * The session the tables are written and read in: the caller's, with settings for tables of
+     * thousands of rows, not billions. Measured with the sweep benchmark (200 points): Delta's log
+     * replay in 50 shuffle partitions, each generating its projection code, took most of the CPU of a
+     * point before these settings.
+     */
+    public static synchronized SparkSession session(SparkSession spark) {
+        if (spark != parent) {
+            SparkSession s = spark.newSession();
+            s.conf().set("spark.databricks.delta.snapshotPartitions", "1");
+            s.conf().set("spark.sql.shuffle.partitions", "1");
+            s.conf().set("spark.sql.codegen.wholeStage", "false");
+            s.conf().set("spark.sql.adaptive.enabled", "false");
+            // Interpreted projections: generating their code per task cost more than running them on a few hundred rows.
+            s.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+            parent = spark;
+            session = s;
+        }
+        return session;
+    }
+
     /** Whether the root holds the table as a Delta table. */
     public static boolean exists(HadoopFiles files, ResultsLayout layout, String table) throws IOException {
         return files.exists(layout.deltaLog(table));
@@ -43,7 +66,7 @@ public final class ResultsTables {
         for (String table : List.of(ResultsLayout.RUNS, ResultsLayout.METRICS)) {
             if (exists(files, layout, table)) continue;
             try {
-                var b = DeltaTable.createIfNotExists(spark).location(layout.table(table)).addColumns(ResultsWriter.sparkSchema(table))
+                var b = DeltaTable.createIfNotExists(session(spark)).location(layout.table(table)).addColumns(ResultsWriter.sparkSchema(table))
                         .partitionedBy(ResultsLayout.PARTITION);
                 for (String[] p : PROPERTIES) b = b.property(p[0], p[1]);
                 b.execute();
@@ -56,23 +79,32 @@ public final class ResultsTables {
 
     /** One transaction: the rows (in the table's column order, sweep_id last) as one data file per sweep. */
     static void append(SparkSession spark, ResultsLayout layout, String table, List<Row> rows) {
-        spark.createDataFrame(rows, ResultsWriter.sparkSchema(table)).repartition(1).write().format(FORMAT).mode("append")
+        session(spark).createDataFrame(rows, ResultsWriter.sparkSchema(table)).coalesce(1).write().format(FORMAT).mode("append")
                 .save(layout.table(table));
     }
 
     /**
      * A table for readers (report, notebooks): the Delta table, or the old layout's files of a root no
-     * sweep has migrated yet.
+     * sweep has migrated yet. A damaged table is read from its readable data files, with a warning
+     * (the next submission of a sweep repairs it; {@link ResultsRepair}).
      */
     public static Dataset<Row> open(SparkSession spark, HadoopFiles files, ResultsLayout layout, String table) throws IOException {
-        if (exists(files, layout, table)) return read(spark, layout, table);
+        if (exists(files, layout, table)) {
+            String why = ResultsRepair.damage(spark, files, layout, table, null);
+            // In the caller's session: its temp views and settings are the caller's.
+            if (why == null) return spark.read().format(FORMAT).load(layout.table(table));
+            org.slf4j.LoggerFactory.getLogger(ResultsTables.class).warn("results: the {} table at {} is damaged: {}; reading its readable "
+                    + "data files (a submission of its sweep repairs it)", table, layout.root(), why);
+            Dataset<Row> rows = ResultsRepair.salvage(spark, files, layout, table);
+            return rows != null ? rows : spark.createDataFrame(List.of(), ResultsWriter.sparkSchema(table));
+        }
         if (isLegacy(files, layout)) return LegacyResults.read(spark, files, layout, table);
         throw new IOException(layout.table(table) + " not found: " + layout.root() + " holds no sweep results");
     }
 
     /** The whole table. */
     public static Dataset<Row> read(SparkSession spark, ResultsLayout layout, String table) {
-        return spark.read().format(FORMAT).load(layout.table(table));
+        return session(spark).read().format(FORMAT).load(layout.table(table));
     }
 
     /** One sweep's rows (its partition only). */
@@ -83,7 +115,7 @@ public final class ResultsTables {
     /** Rewrites a sweep's partition of both tables into as few files as Delta's target size allows (one, for any sweep we know). */
     public static void compact(SparkSession spark, ResultsLayout layout, String sweepId) {
         for (String table : List.of(ResultsLayout.RUNS, ResultsLayout.METRICS)) {
-            DeltaTable.forPath(spark, layout.table(table)).optimize().where(ResultsLayout.PARTITION + " = '" + sweepId.replace("'", "''") + "'")
+            DeltaTable.forPath(session(spark), layout.table(table)).optimize().where(ResultsLayout.PARTITION + " = '" + sweepId.replace("'", "''") + "'")
                     .executeCompaction();
         }
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
@@ -22,6 +23,7 @@ import org.unirep.io.ModelStore;
 import org.unirep.io.Sha256;
 import org.unirep.jobs.encoder.SharedEncoderJob;
 import org.unirep.jobs.fanout.FanOutJob;
+import org.unirep.jobs.fanout.StandInTrainer;
 import org.unirep.jobs.ingest.IngestedData;
 import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;
@@ -60,9 +62,21 @@ public final class SweepJob {
     public record Result(int total, int ok, int failed, int diverged, int skipped, double seconds) {}
 
     public static Result entryPoint(SparkSession spark, SweepConfig c) throws IOException {
+        return entryPoint(spark, c, null);
+    }
+
+    /**
+     * As above; with {@code standIn} (the sweep benchmark) no data or classifier is read and every
+     * point, encoders included, runs the stand-in as a Spark task.
+     */
+    public static Result entryPoint(SparkSession spark, SweepConfig c, StandInTrainer standIn) throws IOException {
         long t0 = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(jsc.hadoopConfiguration());
+        if (standIn != null) {
+            SweepPlan plan = SweepPlan.of(c, "stand-in", "none", 1);
+            return underLease(spark, jsc, files, c, null, plan, null, standIn, t0);
+        }
 
         // Inputs are checked before any Spark job runs.
         IngestedData data = IngestedData.open(files, c.ingest());
@@ -88,22 +102,27 @@ public final class SweepJob {
         }
         int workers = c.encoderWorkers() > 0 ? c.encoderWorkers() : jsc.defaultParallelism();
         SweepPlan plan = SweepPlan.of(c, data.datasetChecksum(), classifierId, workers);
+        return underLease(spark, jsc, files, c, data, plan, classifier, null, t0);
+    }
+
+    private static Result underLease(SparkSession spark, JavaSparkContext jsc, HadoopFiles files, SweepConfig c, IngestedData data,
+                                     SweepPlan plan, MultiLayerNetwork classifier, StandInTrainer standIn, long t0) throws IOException {
         ResultsLayout layout = new ResultsLayout(c.results());
         ResultsRootCheck.writable(files, layout);
         String group = Cancellation.jobGroup(c.id());
         try (SweepLease lease = SweepLease.acquire(files, layout, c.id(), c.lease().ttl(), c.lease().await(),
                 () -> jsc.cancelJobGroup(group))) {
             CrashPoint.reach(CrashPoint.LEASE_TAKEN);
-            return underLease(spark, jsc, files, layout, lease, group, c, data, plan, classifier, t0);
+            return run(spark, jsc, files, layout, lease, group, c, data, plan, classifier, standIn, t0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the lease of sweep " + c.id(), e);
         }
     }
 
-    private static Result underLease(SparkSession spark, JavaSparkContext jsc, HadoopFiles files, ResultsLayout layout, SweepLease lease,
-                                     String group, SweepConfig c, IngestedData data, SweepPlan plan, MultiLayerNetwork classifier,
-                                     long t0) throws IOException {
+    private static Result run(SparkSession spark, JavaSparkContext jsc, HadoopFiles files, ResultsLayout layout, SweepLease lease,
+                              String group, SweepConfig c, IngestedData data, SweepPlan plan, MultiLayerNetwork classifier,
+                              StandInTrainer standIn, long t0) throws IOException {
         FaultInjection faults = new FaultInjection(c.failPoints());
         ResultsRecovery.recover(spark, files, layout, c.id());
         Map<String, List<ResultsReader.Attempt>> attempts = ResultsReader.attempts(spark, layout, c.id());
@@ -112,7 +131,7 @@ public final class SweepJob {
 
         int skipped = 0;
         for (GridPoint p : concat(plan.encoders(), plan.fanOut())) if (ResultsReader.isFinal(attempts.get(p.runId()))) skipped++;
-        ResultsRootCheck.space(files, layout, plan.total() - skipped);
+        if (standIn == null) ResultsRootCheck.space(files, layout, plan.total() - skipped); // a stand-in's model is a few hundred bytes
         SweepProgress progress = new SweepProgress(c.id(), plan.total(), skipped);
         log.info("sweep {}: {} points ({} shared encoder{}, {} fan-out), {} already done; results at {}", c.id(), plan.total(),
                 plan.encoders().size(), plan.encoders().size() == 1 ? "" : "s", plan.fanOut().size(), skipped, files.qualify(c.results()));
@@ -148,17 +167,25 @@ public final class SweepJob {
         ResultsRecovery.removeStaleCheckpoints(files, layout, c.id(), training);
 
         if (!encoders.isEmpty() || !points.isEmpty()) {
-            LabeledImages test = data.load(spark, Split.TEST);
-            if (c.testExamples() > 0) test = test.head(c.testExamples());
-            // One copy of the training subset serves both stages: stage 1 re-cuts its minibatches from it every epoch.
-            LabeledImages train = data.trainingSubset(data.load(spark, Split.TRAIN), c.trainExamples());
+            LabeledImages test = null, train = null;
+            if (standIn == null) {
+                test = data.load(spark, Split.TEST);
+                if (c.testExamples() > 0) test = test.head(c.testExamples());
+                // One copy of the training subset serves both stages: stage 1 re-cuts its minibatches from it every epoch.
+                train = data.trainingSubset(data.load(spark, Split.TRAIN), c.trainExamples());
+            }
             MultiLayerNetwork clf = classifier;
             LabeledImages testSet = test;
-            FanOutJob.Inputs in = new FanOutJob.Inputs(c.id(), files, layout, jsc.broadcast(train), jsc.broadcast(test),
-                    c.classifier(), faults);
+            FanOutJob.Inputs in = new FanOutJob.Inputs(c.id(), files, layout, train == null ? null : jsc.broadcast(train),
+                    test == null ? null : jsc.broadcast(test), c.classifier(), faults, standIn);
+            Broadcast<FanOutJob.Inputs> inputs = jsc.broadcast(in);
             try (ResultsCommitter committer = new ResultsCommitter(writer, pending, ResultsCommitter.EVERY, ResultsCommitter.MAX_BATCH,
                     () -> !lease.lost())) {
-                SweepScheduler.Runner encoder = (enc, attempt) -> {
+                SweepScheduler.Runner encoder = standIn != null ? (enc, attempt) -> {
+                    RunRecord r = FanOutJob.train(jsc, inputs, new FanOutJob.Task(enc, attempt, null), progress, committer);
+                    if (r.status() == RunStatus.OK) encoderModels.put(enc.runId(), r.model());
+                    return r;
+                } : (enc, attempt) -> {
                     jsc.setJobGroup(group, "sweep " + c.id() + " | stage 1", true);
                     checkLease(lease, c);
                     RunRecord r = SharedEncoderJob.train(jsc, files, layout, enc, c.id(), attempt, in.train(), testSet, clf, faults,
@@ -171,7 +198,7 @@ public final class SweepJob {
                 };
                 SweepScheduler.Runner point = (p, attempt) -> {
                     checkLease(lease, c);
-                    return FanOutJob.train(jsc, in, new FanOutJob.Task(p, attempt, p.universal() ? encoderModels.get(p.encoderRunId()) : null),
+                    return FanOutJob.train(jsc, inputs, new FanOutJob.Task(p, attempt, p.universal() ? encoderModels.get(p.encoderRunId()) : null),
                             progress, committer);
                 };
                 SweepScheduler.Runner blocked = (p, attempt) -> {
@@ -183,11 +210,17 @@ public final class SweepJob {
                     return r;
                 };
                 IntSupplier slots = c.parallelism() > 0 ? c::parallelism : () -> TaskSlots.now(jsc);
+                SweepScheduler.ChunkRunner chunk = items -> {
+                    checkLease(lease, c);
+                    return FanOutJob.train(jsc, inputs, items.stream().map(i -> new FanOutJob.Task(i.point(), i.attempt(),
+                            i.point().universal() ? encoderModels.get(i.point().encoderRunId()) : null)).toList(), progress, committer);
+                };
                 new SweepScheduler(c.id(), slots, c.retries(), encoder, point, blocked, () -> jsc.cancelJobGroup(group), progress)
-                        .run(encoders, points, okEncoders);
+                        .withChunks(chunk).run(encoders, points, okEncoders);
             } finally {
-                in.train().destroy();
-                in.test().destroy();
+                if (in.train() != null) in.train().destroy();
+                if (in.test() != null) in.test().destroy();
+                inputs.destroy();
             }
             checkLease(lease, c);
             ResultsTables.compact(spark, layout, c.id());

@@ -32,6 +32,11 @@ import org.unirep.training.RunStatus;
  * encoder is. A failed point is queued again, up to {@code retries} more times; the universal
  * points of an encoder that did not train get a failed row from {@code blocked} and never start.
  * The slot count is read again as points end and every 10 s, so executors that join late are used.
+ *
+ * <p>Short fan-out points go to a slot in chunks: once points have ended, a slot takes as many
+ * queued points as fill about {@link #CHUNK_SECONDS} at their mean duration (never more than its
+ * share of the queue), run one after another by one task ({@code fanOutChunk}). A point of minutes
+ * goes alone, as before; a sweep of 0.1 s points pays a Spark job's latency once per ~20 points.
  */
 final class SweepScheduler {
     private static final Logger log = LoggerFactory.getLogger(SweepScheduler.class);
@@ -44,10 +49,19 @@ final class SweepScheduler {
     /** A point with the attempt number it will write. */
     record Item(GridPoint point, int attempt) {}
 
+    /** Trains several fan-out points one after another (one Spark task) and commits their rows; a record per item, in order. */
+    interface ChunkRunner {
+        List<RunRecord> run(List<Item> items) throws Exception;
+    }
+
+    /** The wall time a chunk of short fan-out points aims at. */
+    static final double CHUNK_SECONDS = 2.0;
+
     private final String sweepId;
     private final IntSupplier slots;
     private final int retries;
     private final Runner encoder, fanOut, blocked;
+    private ChunkRunner fanOutChunk;
     private final Runnable onError;
     private final SweepProgress progress;
     private int maxEncodersAtOnce;
@@ -69,9 +83,29 @@ final class SweepScheduler {
         this.progress = progress;
     }
 
-    private record Running(Item item, boolean isEncoder, int cost, int tries) {}
+    /** Trains chunks of short fan-out points with one call (by default: one point per call, with {@code fanOut}). */
+    SweepScheduler withChunks(ChunkRunner chunks) {
+        this.fanOutChunk = chunks;
+        return this;
+    }
 
-    private record Ended(Running running, RunRecord record) {}
+    private record Queued(Item item, boolean isEncoder, int cost, int tries) {}
+
+    private record Running(List<Queued> items, int cost) {}
+
+    private record Ended(Running running, List<RunRecord> records) {}
+
+    private double fanOutSeconds;
+    private int fanOutEnded, lastChunk = 1;
+
+    /** How many queued fan-out points the next slot takes: 1 until points have ended, then ~CHUNK_SECONDS of them. */
+    int chunkSize(int queued, int slotsNow) {
+        if (fanOutChunk == null || fanOutEnded == 0 || queued <= 1) return 1;
+        double mean = Math.max(1e-3, fanOutSeconds / fanOutEnded);
+        int byTime = (int) Math.floor(CHUNK_SECONDS / mean);
+        int share = (int) Math.ceil(queued / (double) Math.max(1, slotsNow));
+        return Math.max(1, Math.min(byTime, share));
+    }
 
     /**
      * @param encoders   stage-1 points to train
@@ -81,12 +115,12 @@ final class SweepScheduler {
     void run(List<Item> encoders, List<Item> points, Set<String> okEncoders) throws IOException {
         Set<String> pending = new HashSet<>();
         for (Item e : encoders) pending.add(e.point().runId());
-        Deque<Running> encQ = new ArrayDeque<>(), fanQ = new ArrayDeque<>();
-        for (Item e : encoders) encQ.add(new Running(e, true, Math.max(1, e.point().workers()), 1));
+        Deque<Queued> encQ = new ArrayDeque<>(), fanQ = new ArrayDeque<>();
+        for (Item e : encoders) encQ.add(new Queued(e, true, Math.max(1, e.point().workers()), 1));
         Map<String, List<Item>> waiting = new HashMap<>();
         List<Item> unreachable = new ArrayList<>();
         for (Item p : points) {
-            if (!p.point().universal() || okEncoders.contains(p.point().encoderRunId())) fanQ.add(new Running(p, false, 1, 1));
+            if (!p.point().universal() || okEncoders.contains(p.point().encoderRunId())) fanQ.add(new Queued(p, false, 1, 1));
             else if (pending.contains(p.point().encoderRunId())) waiting.computeIfAbsent(p.point().encoderRunId(), k -> new ArrayList<>()).add(p);
             else unreachable.add(p);
         }
@@ -107,16 +141,23 @@ final class SweepScheduler {
                 known = now;
                 // Encoders first: a fan-out point does not take the slots an encoder waits for.
                 while (true) {
-                    Deque<Running> q = !encQ.isEmpty() ? encQ : fanQ;
-                    Running next = q.peek();
-                    if (next == null || (used > 0 && used + next.cost() > now)) break;
-                    q.poll();
+                    Deque<Queued> q = !encQ.isEmpty() ? encQ : fanQ;
+                    Queued first = q.peek();
+                    if (first == null || (used > 0 && used + first.cost() > now)) break;
+                    List<Queued> chunk = new ArrayList<>();
+                    int size = first.isEncoder() ? 1 : chunkSize(q.size(), now);
+                    if (!first.isEncoder() && size != lastChunk) {
+                        log.info("sweep {}: fan-out points go {} to a task now (mean {} s a point)", sweepId, size,
+                                String.format("%.3f", fanOutEnded == 0 ? 0 : fanOutSeconds / fanOutEnded));
+                        lastChunk = size;
+                    }
+                    while (chunk.size() < size && !q.isEmpty()) chunk.add(q.poll());
+                    Running next = new Running(chunk, first.cost());
                     running++;
                     used += next.cost();
-                    if (next.isEncoder()) maxEncodersAtOnce = Math.max(maxEncodersAtOnce, ++encodersRunning);
-                    progress.started(now);
-                    Runner runner = next.isEncoder() ? encoder : fanOut;
-                    done.submit(() -> new Ended(next, runner.run(next.item().point(), next.item().attempt())));
+                    if (first.isEncoder()) maxEncodersAtOnce = Math.max(maxEncodersAtOnce, ++encodersRunning);
+                    for (int i = 0; i < chunk.size(); i++) progress.started(now);
+                    done.submit(() -> new Ended(next, runChunk(next)));
                 }
                 Future<Ended> f;
                 try {
@@ -129,19 +170,26 @@ final class SweepScheduler {
                 Ended e = get(f);
                 running--;
                 used -= e.running().cost();
-                Running r = e.running();
-                if (r.isEncoder()) encodersRunning--;
-                RunStatus status = e.record().status();
-                if (status == RunStatus.FAILED && r.tries() <= retries) {
-                    Item again = new Item(r.item().point(), r.item().attempt() + 1);
-                    log.info("sweep {}: retrying {} (attempt {})", sweepId, again.point().label(), again.attempt());
-                    progress.queued(1);
-                    (r.isEncoder() ? encQ : fanQ).add(new Running(again, r.isEncoder(), r.cost(), r.tries() + 1));
-                } else if (r.isEncoder()) {
-                    List<Item> mine = waiting.remove(r.item().point().runId());
-                    if (mine == null) continue;
-                    if (status == RunStatus.OK) for (Item p : mine) fanQ.add(new Running(p, false, 1, 1));
-                    else for (Item p : mine) block(p);
+                for (int i = 0; i < e.records().size(); i++) {
+                    Queued r = e.running().items().get(i);
+                    RunRecord record = e.records().get(i);
+                    if (r.isEncoder()) encodersRunning--;
+                    else {
+                        fanOutSeconds += record.seconds();
+                        fanOutEnded++;
+                    }
+                    RunStatus status = record.status();
+                    if (status == RunStatus.FAILED && r.tries() <= retries) {
+                        Item again = new Item(r.item().point(), r.item().attempt() + 1);
+                        log.info("sweep {}: retrying {} (attempt {})", sweepId, again.point().label(), again.attempt());
+                        progress.queued(1);
+                        (r.isEncoder() ? encQ : fanQ).add(new Queued(again, r.isEncoder(), r.cost(), r.tries() + 1));
+                    } else if (r.isEncoder()) {
+                        List<Item> mine = waiting.remove(r.item().point().runId());
+                        if (mine == null) continue;
+                        if (status == RunStatus.OK) for (Item p : mine) fanQ.add(new Queued(p, false, 1, 1));
+                        else for (Item p : mine) block(p);
+                    }
                 }
             }
         } catch (IOException | RuntimeException ex) {
@@ -150,6 +198,16 @@ final class SweepScheduler {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Runs a chunk: an encoder or a single point with its runner, several fan-out points with the chunk runner. */
+    private List<RunRecord> runChunk(Running r) throws Exception {
+        Queued first = r.items().get(0);
+        if (first.isEncoder()) return List.of(encoder.run(first.item().point(), first.item().attempt()));
+        if (r.items().size() == 1) return List.of(fanOut.run(first.item().point(), first.item().attempt()));
+        List<RunRecord> out = fanOutChunk.run(r.items().stream().map(Queued::item).toList());
+        if (out.size() != r.items().size()) throw new IllegalStateException(out.size() + " records for a chunk of " + r.items().size());
+        return out;
     }
 
     /** The most encoders that trained at the same time in the last {@link #run}. */

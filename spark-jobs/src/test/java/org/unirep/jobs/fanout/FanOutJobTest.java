@@ -40,12 +40,12 @@ class FanOutJobTest {
         ResultsLayout layout = new ResultsLayout(root.toString());
         LabeledImages train = TestData.train().head(8), test = TestData.test().head(8);
         FanOutJob.Inputs in = new FanOutJob.Inputs("setup", files, layout, jsc.broadcast(train), jsc.broadcast(test),
-                root.resolve("no-classifier").toString(), FaultInjection.NONE);
+                root.resolve("no-classifier").toString(), FaultInjection.NONE, null);
         GridPoint p = TestPoints.fanOut(Mode.RDC, 0.0, 0.0, null, 1);
 
         try (ResultsCommitter committer = new ResultsCommitter(new ResultsWriter(SPARK.session(), layout), new PendingRecords(files, layout),
                 ResultsCommitter.EVERY, ResultsCommitter.MAX_BATCH, () -> true)) {
-            RunRecord r = FanOutJob.train(jsc, in, new FanOutJob.Task(p, 1, null), new SweepProgress("setup", 1, 0), committer);
+            RunRecord r = FanOutJob.train(jsc, jsc.broadcast(in), new FanOutJob.Task(p, 1, null), new SweepProgress("setup", 1, 0), committer);
             assertEquals(RunStatus.FAILED, r.status());
         }
 

@@ -73,6 +73,17 @@ class PenaltiesTest {
     }
 
     @Test
+    void endToEndPointsAtOneLevelCountAsTheirLowestMse() {
+        List<String> tied = List.of(CURVE.get(0), point("end_to_end", 0.004, 0.3, 0.052), CURVE.get(1), CURVE.get(2),
+                point("end_to_end", 0.005, 0.3, 0.051));
+        List<Row> p = penalties(tied, point("universal", 0.001, 0.2, 0.058), point("universal", 0.002, 0.3, 0.058),
+                point("universal", 0.003, 0.6, 0.058));
+        assertEquals(0.055, at(p.get(0), "e2e_mse_at_level"), 1e-12, "from (0.1, 0.060) to (0.3, 0.050), not 0.051 or 0.052");
+        assertEquals(0.050, at(p.get(1), "e2e_mse_at_level"), 0, "exactly at the tied level");
+        assertEquals(0.047, at(p.get(2), "e2e_mse_at_level"), 1e-12, "from (0.3, 0.050) to (0.9, 0.044)");
+    }
+
+    @Test
     void theSameLambdaPenaltyAndTheEncoderGap() {
         List<Row> p = penalties(CURVE, point("shared_encoder", 0.015, 0.1, 0.0612), point("universal", 0, 0.2, 0.058),
                 point("universal", 0.001, 0.2, 0.058));

@@ -78,9 +78,14 @@ class ReportJobTest {
 
     @Test
     void damagedRunsFilesAreLeftOutNotFatal(@TempDir Path dir) throws IOException {
-        String results = ResultsFixture.write(dir), out = dir.resolve("report").toString();
+        String results = ResultsFixture.write(dir, true), out = dir.resolve("report").toString();
         Path runs = Path.of(results, "runs", "sweep_id=fx");
-        Path truncated = runs.resolve("run-" + ResultsFixture.run(Mode.RDP, false, 0.015).runId() + "-a1.parquet");
+        String victim = ResultsFixture.run(Mode.RDP, false, 0.015).runId();
+        Path truncated;
+        try (Stream<Path> s = Files.list(runs)) {
+            truncated = s.filter(f -> f.toString().endsWith(".parquet") && SPARK.session().read().parquet(f.toString())
+                    .where(org.apache.spark.sql.functions.col("run_id").equalTo(victim)).count() == 1).findFirst().orElseThrow();
+        }
         Files.write(truncated, Arrays.copyOf(Files.readAllBytes(truncated), 100));
         Files.writeString(runs.resolve("run-0000000000000099-a1.parquet"), "not parquet");
         ReportJob.Result r = ReportJob.entryPoint(SPARK.session(), List.of(results), List.of(), out);

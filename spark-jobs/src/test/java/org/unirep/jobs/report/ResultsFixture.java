@@ -40,9 +40,15 @@ public final class ResultsFixture {
 
     /** Writes the fixture's runs and metrics tables under {@code dir/results}; returns that root. */
     public static String write(Path dir) throws IOException {
+        return write(dir, false);
+    }
+
+    /** As above; {@code filePerRun}: each run committed alone (one data file each), else all in one transaction. */
+    public static String write(Path dir, boolean filePerRun) throws IOException {
         String results = dir.resolve("results").toString();
         ResultsWriter w = new ResultsWriter(org.apache.spark.sql.SparkSession.active(), new ResultsLayout(results));
-        w.commit(RUNS);
+        if (filePerRun) for (RunRecord r : RUNS) w.commit(r);
+        else w.commit(RUNS);
         return results;
     }
 

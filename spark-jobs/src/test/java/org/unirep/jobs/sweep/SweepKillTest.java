@@ -150,13 +150,20 @@ class SweepKillTest {
         assertEquals(POINTS, expected.size());
         // Separate JVMs on one thread each: the same numbers (measured: bit for bit).
         SweepJobTest.assertSameRows(expected, actual, 1e-6, 1e-6, 1e-6, 1e-6);
-        List<Row> runs = table(results, "runs").collectAsList();
-        assertEquals(POINTS, runs.size(), "one row per point: no duplicate, no failed row");
-        assertEquals(POINTS, table(results, "metrics").filter("split = 'test'").count(), "one test metrics row per point (1 epoch): no orphan");
-        assertEquals(parquetNames(Path.of(results, "runs", "sweep_id=kill")), parquetNames(Path.of(results, "metrics", "sweep_id=kill")));
-        try (Stream<Path> s = Files.walk(Path.of(results, "_staging"))) {
-            assertEquals(0, s.filter(Files::isRegularFile).count(), "no staging file left");
-        }
+        // No row duplicated; a point that trained again (its rows or model lost to damage) has a failed row before its newest.
+        Dataset<Row> runs = table(results, "runs");
+        assertEquals(runs.count(), runs.select("run_id", "attempt").distinct().count(), "no duplicate runs row");
+        Dataset<Row> metrics = table(results, "metrics");
+        assertEquals(metrics.count(), metrics.select("run_id", "attempt", "epoch", "split").distinct().count(), "no duplicate metrics row");
+        Dataset<Row> newest = runs.withColumn("newest", org.apache.spark.sql.functions.max("attempt").over(
+                org.apache.spark.sql.expressions.Window.partitionBy("run_id"))).where("attempt = newest");
+        assertEquals(POINTS, newest.where("status = 'ok'").count(), "every point ends ok");
+        assertEquals(POINTS, newest.join(metrics.where("split = 'test'"), scala.collection.JavaConverters.asScalaBufferConverter(
+                List.of("run_id", "attempt")).asScala().toSeq()).count(), "its test metrics row is there (1 epoch): nothing lost");
+        assertEquals(runs.where("status = 'ok'").count() - POINTS, runs.where("status = 'failed' AND error LIKE '%trained again%'").count(),
+                "an ok attempt is superseded only by a row saying why");
+        assertFalse(Files.isDirectory(Path.of(results, "_pending", "kill")) && Files.list(Path.of(results, "_pending", "kill")).findAny()
+                .isPresent(), "the journal is empty");
     }
 
     @Test
@@ -202,7 +209,8 @@ class SweepKillTest {
 
     /** epochs_done of every epoch checkpoint under the results root. */
     static List<Integer> epochsSaved(String results) throws IOException {
-        try (Stream<Path> s = Files.walk(Path.of(results, "models"))) {
+        if (!Files.isDirectory(Path.of(results, "_resume"))) return List.of();
+        try (Stream<Path> s = Files.walk(Path.of(results, "_resume"))) {
             List<Integer> out = new ArrayList<>();
             for (Path p : s.filter(p -> p.getFileName().toString().equals("latest.json")).toList()) {
                 out.add(Json.parse(Files.readString(p), p.toString()).getInt("epochs_done"));
@@ -213,31 +221,47 @@ class SweepKillTest {
 
     /** Damages one committed result the way a flaky file system might; returns what it did. */
     static String damageOne(String results, Random rng) throws IOException {
-        List<Path> runs = parquetFiles(Path.of(results, "runs", "sweep_id=kill"));
-        if (runs.isEmpty()) return "nothing to damage";
-        Path victim = runs.get(rng.nextInt(runs.size()));
-        String runId = victim.getFileName().toString().replaceAll("run-(.+)-a[0-9]+\\.parquet", "$1");
-        Path model = Path.of(results, "models", runId, "model.zip");
+        String table = rng.nextBoolean() ? "runs" : "metrics";
+        List<Path> data = parquetFiles(Path.of(results, table, "sweep_id=kill"));
+        List<Path> log = logEntries(Path.of(results, table, "_delta_log"));
         switch (rng.nextInt(4)) {
             case 0 -> {
-                truncate(victim, 100);
-                return "runs file truncated";
+                if (data.isEmpty()) return "nothing to damage";
+                truncate(data.get(rng.nextInt(data.size())), 100);
+                return table + " data file truncated";
             }
             case 1 -> {
-                Files.write(victim, new byte[0]);
-                return "runs file emptied";
+                if (log.isEmpty()) return "nothing to damage";
+                Path newest = log.get(log.size() - 1);
+                Files.writeString(newest, "{\"add\": garbled");
+                Files.deleteIfExists(newest.resolveSibling("." + newest.getFileName() + ".crc"));
+                return table + " log entry garbled";
             }
             case 2 -> {
-                Path metrics = Path.of(results, "metrics", "sweep_id=kill", victim.getFileName().toString());
-                Files.writeString(metrics, "not parquet");
-                Files.deleteIfExists(metrics.resolveSibling("." + metrics.getFileName() + ".crc"));
-                return "metrics file overwritten";
+                if (log.size() < 3) return "nothing to damage";
+                Files.delete(log.get(1 + rng.nextInt(log.size() - 2)));
+                return table + " log entry missing";
             }
             default -> {
-                if (!Files.exists(model)) return damageOne(results, rng);
+                List<Path> models = new ArrayList<>();
+                if (Files.isDirectory(Path.of(results, "models", "kill"))) {
+                    try (Stream<Path> s = Files.list(Path.of(results, "models", "kill"))) {
+                        s.map(p -> p.resolve("model.zip")).filter(Files::exists).sorted().forEach(models::add);
+                    }
+                }
+                if (models.isEmpty()) return "nothing to damage";
+                Path model = models.get(rng.nextInt(models.size()));
                 truncate(model, (int) Files.size(model) / 2);
                 return "model.zip truncated";
             }
+        }
+    }
+
+    /** A table's log entries (JSON commits), oldest first. */
+    static List<Path> logEntries(Path log) throws IOException {
+        if (!Files.isDirectory(log)) return List.of();
+        try (Stream<Path> s = Files.list(log)) {
+            return s.filter(p -> p.getFileName().toString().matches("[0-9]{20}\\.json")).sorted().toList();
         }
     }
 
@@ -253,10 +277,6 @@ class SweepKillTest {
             Collections.sort(l);
             return l;
         }
-    }
-
-    static List<String> parquetNames(Path dir) throws IOException {
-        return parquetFiles(dir).stream().map(p -> p.getFileName().toString()).toList();
     }
 
     static Dataset<Row> table(String results, String table) {
