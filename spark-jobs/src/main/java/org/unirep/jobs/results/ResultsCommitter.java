@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class ResultsCommitter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultsCommitter.class);
 
+    /** At most this long between a point's end and its commit: 5 s, or the JVM property {@code unirep.commit-every} (seconds; 0: at once). */
     public static final Duration EVERY = Duration.ofSeconds(Long.getLong("unirep.commit-every", 5));
     public static final int MAX_BATCH = 500;
 
@@ -47,13 +48,18 @@ public final class ResultsCommitter implements AutoCloseable {
     /** Queues a finished attempt (whose record is already in the journal, where it has one). */
     public synchronized void add(RunRecord r) {
         queue.add(r);
-        if (queue.size() >= maxBatch) notifyAll();
+        notifyAll();
     }
 
     private void loop() {
         while (true) {
             List<RunRecord> batch;
             synchronized (this) {
+                try {
+                    while (!closing && queue.isEmpty()) wait(); // the batch's clock starts with its first point
+                } catch (InterruptedException e) {
+                    return;
+                }
                 long deadline = System.nanoTime() + everyNanos;
                 while (!closing && queue.size() < maxBatch) {
                     long left = deadline - System.nanoTime();
@@ -76,6 +82,13 @@ public final class ResultsCommitter implements AutoCloseable {
                     return;
                 }
                 notifyAll();
+                if (!ok) {
+                    try {
+                        wait(1000); // a failing commit is retried at most once a second
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
             }
         }
     }

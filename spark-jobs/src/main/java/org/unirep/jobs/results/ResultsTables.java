@@ -66,7 +66,8 @@ public final class ResultsTables {
         for (String table : List.of(ResultsLayout.RUNS, ResultsLayout.METRICS)) {
             if (exists(files, layout, table)) continue;
             try {
-                var b = DeltaTable.createIfNotExists(session(spark)).location(layout.table(table)).addColumns(ResultsWriter.sparkSchema(table))
+                // Qualified: the builder takes a relative location for a table name.
+                var b = DeltaTable.createIfNotExists(session(spark)).location(files.qualify(layout.table(table))).addColumns(ResultsWriter.sparkSchema(table))
                         .partitionedBy(ResultsLayout.PARTITION);
                 for (String[] p : PROPERTIES) b = b.property(p[0], p[1]);
                 b.execute();

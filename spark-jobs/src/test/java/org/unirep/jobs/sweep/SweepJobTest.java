@@ -533,7 +533,11 @@ class SweepJobTest {
     /** Committed runs rows of a sweep (0 before its table exists). */
     static int count(String results, String sweepId) {
         if (!Files.isDirectory(Path.of(results, "runs", "_delta_log"))) return 0;
-        return (int) table(SPARK.session(), results, "runs", sweepId).count();
+        try {
+            return (int) table(SPARK.session(), results, "runs", sweepId).count();
+        } catch (Exception e) { // the table is being created
+            return 0;
+        }
     }
 
     static String tail(Path log) {
