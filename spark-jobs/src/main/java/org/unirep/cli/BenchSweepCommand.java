@@ -46,6 +46,8 @@ public class BenchSweepCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (points < 2) throw new IllegalArgumentException("--points " + points + ": expected at least 2");
         if (seconds < 0) throw new IllegalArgumentException("--seconds " + seconds + ": expected >= 0");
+        if (perSeed < 2) throw new IllegalArgumentException("--per-seed " + perSeed + ": expected at least 2 (an encoder and a point on it)");
+        if (kills < 0) throw new IllegalArgumentException("--kills " + kills + ": expected >= 0");
         SparkSession session = spark.session("bench-sweep");
         if (child != null) {
             SweepBench.child(session, points, perSeed, seconds, child);

@@ -23,6 +23,7 @@ import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.ResultsTables;
 import org.unirep.jobs.sweep.SweepConfig;
 import org.unirep.jobs.sweep.SweepJob;
+import org.unirep.jobs.sweep.SweepPlan;
 import org.unirep.spark.TaskSlots;
 
 /**
@@ -160,8 +161,8 @@ public final class SweepBench {
                 points = runs.where("status = 'ok'").select("run_id").distinct().count();
         var metrics = ResultsTables.read(spark, layout, ResultsLayout.METRICS);
         long metricRows = metrics.count(), metricKeys = metrics.select("run_id", "attempt", "epoch", "split").distinct().count();
-        int expected = SweepConfig.parse(config("bench", results, o.points(), o.perSeed()), List.of(), "bench-sweep").seeds().size()
-                * Math.max(2, Math.min(o.points(), o.perSeed()));
+        int expected = SweepPlan.of(SweepConfig.parse(config("bench", results, o.points(), o.perSeed()), List.of(), "bench-sweep"),
+                "stand-in", "none", 1).total();
         out.printf("kills: %s; %.1f s in all, %.2f x the uninterrupted run; %d of %d points ok, %d runs rows (%d duplicated), "
                 + "%d metrics rows (%d duplicated)%n", trace, wall, wall / uninterrupted, points, expected, rows, rows - keys, metricRows,
                 metricRows - metricKeys);
