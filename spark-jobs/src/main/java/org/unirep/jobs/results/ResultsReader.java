@@ -47,7 +47,32 @@ public final class ResultsReader {
         return a != null && (a.status() == RunStatus.OK || a.status() == RunStatus.DIVERGED);
     }
 
-    public static int nextAttempt(List<Attempt> attempts) {
-        return attempts == null ? 1 : attempts.stream().mapToInt(Attempt::attempt).max().orElse(0) + 1;
+    /**
+     * A sweep's committed attempts, and the highest attempt number each point has in either table. A metrics row
+     * can outlive its runs row (a runs data file lost to damage, or a kill between the two transactions with the
+     * journal gone), so a new attempt numbers itself after both: its rows never share a key with an older attempt's.
+     */
+    public record Committed(Map<String, List<Attempt>> byRun, Map<String, Integer> highest) {
+        /** The point's runs rows in attempt order (null if none). */
+        public List<Attempt> of(String runId) {
+            return byRun.get(runId);
+        }
+
+        /** The number the point's next attempt takes. */
+        public int nextAttempt(String runId) {
+            return highest.getOrDefault(runId, 0) + 1;
+        }
+    }
+
+    /** The runs rows of the sweep and the highest attempt of each point in runs or metrics: two queries. */
+    public static Committed committed(SparkSession spark, ResultsLayout layout, String sweepId) {
+        Map<String, List<Attempt>> byRun = attempts(spark, layout, sweepId);
+        Map<String, Integer> highest = new HashMap<>();
+        for (List<Attempt> a : byRun.values()) highest.put(a.get(0).runId(), a.get(a.size() - 1).attempt());
+        for (Row r : ResultsTables.read(spark, layout, ResultsLayout.METRICS, sweepId).groupBy("run_id")
+                .agg(org.apache.spark.sql.functions.max("attempt")).collectAsList()) {
+            highest.merge(r.getString(0), r.getInt(1), Math::max);
+        }
+        return new Committed(byRun, highest);
     }
 }

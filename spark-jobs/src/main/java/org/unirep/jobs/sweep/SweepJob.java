@@ -125,12 +125,12 @@ public final class SweepJob {
                               StandInTrainer standIn, long t0) throws IOException {
         FaultInjection faults = new FaultInjection(c.failPoints());
         ResultsRecovery.recover(spark, files, layout, c.id());
-        Map<String, List<ResultsReader.Attempt>> attempts = ResultsReader.attempts(spark, layout, c.id());
+        ResultsReader.Committed attempts = ResultsReader.committed(spark, layout, c.id());
         PendingRecords pending = new PendingRecords(files, layout);
         ResultsWriter writer = new ResultsWriter(spark, layout);
 
         int skipped = 0;
-        for (GridPoint p : concat(plan.encoders(), plan.fanOut())) if (ResultsReader.isFinal(attempts.get(p.runId()))) skipped++;
+        for (GridPoint p : concat(plan.encoders(), plan.fanOut())) if (ResultsReader.isFinal(attempts.of(p.runId()))) skipped++;
         if (standIn == null) ResultsRootCheck.space(files, layout, plan.total() - skipped); // a stand-in's model is a few hundred bytes
         SweepProgress progress = new SweepProgress(c.id(), plan.total(), skipped);
         log.info("sweep {}: {} points ({} shared encoder{}, {} fan-out), {} already done; results at {}", c.id(), plan.total(),
@@ -138,8 +138,7 @@ public final class SweepJob {
 
         List<SweepScheduler.Item> encoders = new ArrayList<>(), points = new ArrayList<>();
         for (GridPoint p : plan.fanOut()) {
-            List<ResultsReader.Attempt> a = attempts.get(p.runId());
-            if (!ResultsReader.isFinal(a)) points.add(new SweepScheduler.Item(p, ResultsReader.nextAttempt(a)));
+            if (!ResultsReader.isFinal(attempts.of(p.runId()))) points.add(new SweepScheduler.Item(p, attempts.nextAttempt(p.runId())));
         }
         Set<String> needed = new HashSet<>(); // encoders whose universal points still train
         for (SweepScheduler.Item i : points) if (i.point().universal()) needed.add(i.point().encoderRunId());
@@ -147,18 +146,18 @@ public final class SweepJob {
         Set<String> okEncoders = new HashSet<>();
         List<RunRecord> superseded = new ArrayList<>();
         for (GridPoint enc : plan.encoders()) {
-            List<ResultsReader.Attempt> a = attempts.get(enc.runId());
+            List<ResultsReader.Attempt> a = attempts.of(enc.runId());
             ResultsReader.Attempt ok = ResultsReader.ok(a);
             // An encoder's model is opened only when points still use it: its damage is found then, and it trains again.
             String why = ok != null && needed.contains(enc.runId()) ? damage(files, enc, ok) : null;
             if (why != null) {
-                superseded.add(damagedModel(c.id(), enc, ok, why));
-                encoders.add(new SweepScheduler.Item(enc, ResultsReader.nextAttempt(a) + 1)); // after the superseding row
+                superseded.add(damagedModel(c.id(), enc, attempts.nextAttempt(enc.runId()), ok, why));
+                encoders.add(new SweepScheduler.Item(enc, attempts.nextAttempt(enc.runId()) + 1)); // after the superseding row
             } else if (ok != null) {
                 okEncoders.add(enc.runId());
                 encoderModels.put(enc.runId(), ok.model());
             } else if (!ResultsReader.isFinal(a)) {
-                encoders.add(new SweepScheduler.Item(enc, ResultsReader.nextAttempt(a)));
+                encoders.add(new SweepScheduler.Item(enc, attempts.nextAttempt(enc.runId())));
             }
         }
         writer.commit(superseded);
@@ -246,12 +245,12 @@ public final class SweepJob {
         return ok.model().check(files, enc.runId());
     }
 
-    /** The row that supersedes an ok encoder whose model is damaged, so that it trains again (as the next attempt after it). */
-    private static RunRecord damagedModel(String sweepId, GridPoint enc, ResultsReader.Attempt ok, String why) {
+    /** The row (attempt {@code attempt}) that supersedes an ok encoder whose model is damaged, so that it trains again. */
+    private static RunRecord damagedModel(String sweepId, GridPoint enc, int attempt, ResultsReader.Attempt ok, String why) {
         log.warn("sweep {}: the model of {} ({}) is damaged: {}; training it again", sweepId, enc.label(), ok.model() == null ? "none"
                 : ok.model().path(), why);
         long now = System.currentTimeMillis();
-        return RunRecords.of(enc, sweepId, ok.attempt() + 1, RunStatus.FAILED, "its model is damaged: " + why + "; trained again", now, now,
+        return RunRecords.of(enc, sweepId, attempt, RunStatus.FAILED, "its model is damaged: " + why + "; trained again", now, now,
                 "none", null, List.of());
     }
 

@@ -69,6 +69,29 @@ class StandInSweepTest {
         assertEquals(60, runs(layout, "a").size(), "and writes no row");
     }
 
+    /** Regression (CI, stop 32): retrained points reused the lost attempts' numbers, so every metrics row was there twice. */
+    @Test
+    void pointsWhoseRunsRowsAreLostTrainAgainUnderNewAttemptNumbersWithoutDuplicatingTheirMetrics(@TempDir Path dir) throws Exception {
+        String results = dir.resolve("results").toString();
+        ResultsLayout layout = new ResultsLayout(results);
+        StandInTrainer standIn = new StandInTrainer(0.0);
+        assertEquals(5, SweepJob.entryPoint(SPARK.session(), config("r", results, 5, 5), standIn).ok());
+        String[] runsFiles = ResultsTables.dataFiles(SPARK.session(), layout, ResultsLayout.RUNS, "r");
+        assertEquals(1, runsFiles.length, "compacted");
+        Path file = Path.of(java.net.URI.create(runsFiles[0]));
+        Files.write(file, Arrays.copyOf(Files.readAllBytes(file), 100)); // every runs row lost; the metrics rows stay
+        Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
+        org.apache.spark.sql.delta.DeltaLog.clearCache();
+
+        assertEquals(5, SweepJob.entryPoint(SPARK.session(), config("r", results, 5, 5), standIn).ok(), "all 5 trained again");
+        List<Row> runs = runs(layout, "r");
+        assertEquals(Set.of(2), runs.stream().map(r -> r.<Integer>getAs("attempt")).collect(Collectors.toSet()),
+                "attempt 2: attempt 1 still has its metrics rows");
+        var metrics = ResultsTables.read(SPARK.session(), layout, ResultsLayout.METRICS, "r");
+        assertEquals(20, metrics.count(), "a train and a test row per attempt, 2 attempts of 5 points");
+        assertEquals(metrics.count(), metrics.select("run_id", "attempt", "epoch", "split").distinct().count(), "no duplicate key");
+    }
+
     @Test
     void anEncoderWhoseModelIsDamagedTrainsAgainBeforeThePointsThatNeedIt(@TempDir Path dir) throws Exception {
         String results = dir.resolve("results").toString();
