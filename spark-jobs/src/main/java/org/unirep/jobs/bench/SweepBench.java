@@ -79,9 +79,15 @@ public final class SweepBench {
 
         TaskCpu tasks = new TaskCpu();
         spark.sparkContext().addSparkListener(tasks);
+        var threads0 = ThreadCpu.now();
+        ThreadCpu.Sampler sampler = new ThreadCpu.Sampler();
         long cpu0 = os.getProcessCpuTime(), t0 = System.nanoTime();
         SweepJob.Result r = SweepJob.entryPoint(spark, c, standIn);
         double wall = (System.nanoTime() - t0) / 1e9, cpu = (os.getProcessCpuTime() - cpu0) / 1e6;
+        var byThread = ThreadCpu.between(threads0, sampler.seen());
+        sampler.close();
+        cpu -= sampler.ownSeconds() * 1000; // the sampler is the benchmark's, not the sweep's
+        byThread.remove("thread-cpu-samp");
         spark.sparkContext().listenerBus().waitUntilEmpty();
         spark.sparkContext().removeSparkListener(tasks);
         double taskCpu = tasks.nanos.sum() / 1e6;
@@ -92,6 +98,12 @@ public final class SweepBench {
                 ideal, ideal > 0 ? wall / ideal : Double.NaN);
         out.printf("cpu: driver %.2f ms per point (the process's CPU less its Spark tasks'); %.2f ms per point in all (tasks: stand-in, "
                 + "commits' writes)%n", (cpu - taskCpu) / n, cpu / n);
+        if (!byThread.isEmpty()) {
+            double listed = byThread.values().stream().mapToDouble(Double::doubleValue).sum() * 1000;
+            out.printf("cpu by thread (ms per point, tasks' threads included; names cut at 15 characters): %s; unaccounted %.2f%n",
+                    byThread.entrySet().stream().limit(12).map(e -> String.format("%s %.2f", e.getKey(), e.getValue() * 1000 / n))
+                            .collect(Collectors.joining(", ")), (cpu - listed) / n);
+        }
 
         ResultsLayout layout = new ResultsLayout(results);
         long commits = logVersions(layout, ResultsLayout.RUNS) + logVersions(layout, ResultsLayout.METRICS);

@@ -79,6 +79,27 @@ final class Columns<T> {
         return org.apache.spark.sql.RowFactory.create(values);
     }
 
+    /** A row in {@link #sparkSchema}'s order (these columns, then the partition column, which is not in the file) as a Parquet record. */
+    Group row(org.apache.spark.sql.Row from) {
+        Group g = new SimpleGroupFactory(schema).newGroup();
+        for (int i = 0; i < columns.size(); i++) {
+            Column<T> c = columns.get(i);
+            Object v = from.isNullAt(i) ? null : from.get(i);
+            if (v == null || v instanceof Double d && d.isNaN()) {
+                if (!c.optional()) throw new IllegalArgumentException("results column " + c.name() + " is required but has no value");
+                continue;
+            }
+            switch (c.type()) {
+                case STRING -> g.append(c.name(), (String) v);
+                case INT -> g.append(c.name(), (Integer) v);
+                case LONG -> g.append(c.name(), (Long) v);
+                case TIMESTAMP -> g.append(c.name(), ((java.sql.Timestamp) v).getTime());
+                case DOUBLE -> g.append(c.name(), (Double) v);
+            }
+        }
+        return g;
+    }
+
     Group row(T from) {
         Group g = new SimpleGroupFactory(schema).newGroup();
         for (Column<T> c : columns) {

@@ -28,6 +28,7 @@ public final class ResultsCommitter implements AutoCloseable {
     private final int maxBatch;
     private final List<RunRecord> queue = new ArrayList<>();
     private final Thread thread;
+    private final List<Long> queuedAt = new ArrayList<>(); // when each queued record arrived
     private boolean closing;
     private int commits, committedRows;
     private Exception lastFailure;
@@ -48,6 +49,7 @@ public final class ResultsCommitter implements AutoCloseable {
     /** Queues a finished attempt (whose record is already in the journal, where it has one). */
     public synchronized void add(RunRecord r) {
         queue.add(r);
+        queuedAt.add(System.nanoTime());
         notifyAll();
     }
 
@@ -56,11 +58,12 @@ public final class ResultsCommitter implements AutoCloseable {
             List<RunRecord> batch;
             synchronized (this) {
                 try {
-                    while (!closing && queue.isEmpty()) wait(); // the batch's clock starts with its first point
+                    while (!closing && queue.isEmpty()) wait();
                 } catch (InterruptedException e) {
                     return;
                 }
-                long deadline = System.nanoTime() + everyNanos;
+                // The batch's clock starts with its oldest point, which may have arrived during the previous commit.
+                long deadline = queuedAt.get(0) + everyNanos;
                 while (!closing && queue.size() < maxBatch) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) break;
@@ -76,7 +79,10 @@ public final class ResultsCommitter implements AutoCloseable {
             }
             boolean ok = commit(batch);
             synchronized (this) {
-                if (ok) queue.subList(0, batch.size()).clear();
+                if (ok) {
+                    queue.subList(0, batch.size()).clear();
+                    queuedAt.subList(0, batch.size()).clear();
+                }
                 if (closing && (!ok || queue.isEmpty())) { // close() gives up after one failed final try
                     notifyAll();
                     return;

@@ -107,7 +107,7 @@ public final class ResultsRepair {
     }
 
     /** An ok attempt without metrics rows gets a failed attempt after it, so that its point trains again. */
-    private static void supersedeLostMetrics(SparkSession spark, ResultsLayout layout, String sweepId) {
+    private static void supersedeLostMetrics(SparkSession spark, ResultsLayout layout, String sweepId) throws IOException {
         Dataset<Row> runs = ResultsTables.read(spark, layout, ResultsLayout.RUNS, sweepId);
         Dataset<Row> latestOk = runs.withColumn("last", org.apache.spark.sql.functions.max("attempt")
                         .over(org.apache.spark.sql.expressions.Window.partitionBy("run_id")))

@@ -2,7 +2,27 @@ package org.unirep.jobs.results;
 
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.DeltaOperations;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import scala.Option;
+import scala.collection.JavaConverters;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -78,10 +98,40 @@ public final class ResultsTables {
         }
     }
 
-    /** One transaction: the rows (in the table's column order, sweep_id last) as one data file per sweep. */
-    static void append(SparkSession spark, ResultsLayout layout, String table, List<Row> rows) {
-        session(spark).createDataFrame(rows, ResultsWriter.sparkSchema(table)).coalesce(1).write().format(FORMAT).mode("append")
-                .save(layout.table(table));
+    /**
+     * One transaction: the rows (in the table's column order, sweep_id last) as one Parquet file per
+     * sweep, written from this JVM and added to the Delta log. No Spark job: a commit never waits for
+     * a task slot behind the sweep's own tasks, and costs the driver no query planning (measured with
+     * `unirep bench-sweep`: a batch through a DataFrame write took 7 s of wall time at 2 busy slots).
+     * A file written but not committed (a kill in between) is in no version of the table.
+     */
+    static void append(SparkSession spark, ResultsLayout layout, String table, List<Row> rows) throws IOException {
+        if (rows.isEmpty()) return;
+        SparkSession s = session(spark);
+        SparkSession.setActiveSession(s); // Delta reads its settings from the thread's session
+        HadoopFiles files = HadoopFiles.of(s.sparkContext().hadoopConfiguration());
+        Columns<?> columns = ResultsWriter.columns(table);
+        String root = files.qualify(layout.table(table));
+        Map<String, List<Row>> bySweep = new TreeMap<>();
+        int partition = columns.sparkSchema.fieldIndex(ResultsLayout.PARTITION);
+        for (Row r : rows) bySweep.computeIfAbsent(r.getString(partition), k -> new ArrayList<>()).add(r);
+        List<Action> adds = new ArrayList<>();
+        for (Map.Entry<String, List<Row>> e : bySweep.entrySet()) {
+            String relative = ExternalCatalogUtils.getPartitionPathString(ResultsLayout.PARTITION, e.getKey()) + "/part-00000-"
+                    + UUID.randomUUID() + ".c000.zstd.parquet";
+            Path file = new Path(root + "/" + relative);
+            try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(file, files.conf())).withType(columns.schema)
+                    .withConf(files.conf()).withCompressionCodec(CompressionCodecName.ZSTD).withWriteMode(ParquetFileWriter.Mode.CREATE).build()) {
+                for (Row r : e.getValue()) w.write(columns.row(r));
+            }
+            FileStatus st = file.getFileSystem(files.conf()).getFileStatus(file);
+            // numRecords: Delta answers count(*) from it; the file's other statistics come with compaction.
+            adds.add(new AddFile(new Path(relative).toUri().toString(), new scala.collection.immutable.Map.Map1<>(ResultsLayout.PARTITION,
+                    e.getKey()), st.getLen(), st.getModificationTime(), true, "{\"numRecords\":" + e.getValue().size() + "}", null, null,
+                    Option.empty(), Option.empty(), Option.empty()));
+        }
+        DeltaLog.forTable(s, root).startTransaction().commit(JavaConverters.asScalaBuffer(adds).toSeq(),
+                new DeltaOperations.Write(SaveMode.Append, Option.empty(), Option.empty(), Option.empty()));
     }
 
     /**

@@ -75,13 +75,18 @@ public final class ResultsWriter {
     /** Columns added after results roots were first written: a row without them is still whole (they read as null). */
     static final Set<String> ADDED_LATER = Set.of("perception", "loss", "model_sha256");
 
-    /** How Spark reads a table ({@link ResultsLayout#RUNS} or {@link ResultsLayout#METRICS}), older files included. */
-    public static StructType sparkSchema(String table) {
+    /** A table's columns ({@link ResultsLayout#RUNS} or {@link ResultsLayout#METRICS}). */
+    static Columns<?> columns(String table) {
         return switch (table) {
-            case ResultsLayout.RUNS -> RUNS.sparkSchema;
-            case ResultsLayout.METRICS -> METRICS.sparkSchema;
+            case ResultsLayout.RUNS -> RUNS;
+            case ResultsLayout.METRICS -> METRICS;
             default -> throw new IllegalArgumentException("no results table '" + table + "', expected runs or metrics");
         };
+    }
+
+    /** How Spark reads a table ({@link ResultsLayout#RUNS} or {@link ResultsLayout#METRICS}), older files included. */
+    public static StructType sparkSchema(String table) {
+        return columns(table).sparkSchema;
     }
 
     private final SparkSession spark;
