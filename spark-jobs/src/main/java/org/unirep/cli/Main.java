@@ -47,6 +47,8 @@ public final class Main implements Runnable {
             return new CommandLine.RunLast().execute(parsed);
         });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // Stopped by a signal: the sweep said so in one line; what Spark's shutdown raised meanwhile is not the cause.
+            if (org.unirep.jobs.sweep.SweepStop.shuttingDown()) return 143;
             PrintWriter err = cmd.getErr();
             err.println(cmd.getCommandName() + ": error: " + oneLine(ex));
             if (Boolean.getBoolean("unirep.stacktrace")) ex.printStackTrace(err);

@@ -43,6 +43,12 @@ public final class SweepProgress {
                 label, r.status(), String.format("%.0f", r.seconds()), fmt(Math.round(elapsed)), fmt(left));
     }
 
+    /** The line of a sweep stopped by a signal (points that ended here and are not committed yet are in the journal: done). */
+    public synchronized String stoppedLine() {
+        return String.format("sweep %s: stopped by a signal with %d of %d points done (%d ended in this submission, after %s); "
+                + "run the same command again to resume", sweepId, done, total, trainedHere, fmt(Math.round((System.nanoTime() - started) / 1e9)));
+    }
+
     /**
      * Time left: the points not started take the mean duration so far, those in flight half of it,
      * spread over the slots the remaining points can use (extrapolating finished points alone counts

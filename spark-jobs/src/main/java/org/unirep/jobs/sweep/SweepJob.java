@@ -123,16 +123,25 @@ public final class SweepJob {
     private static Result run(SparkSession spark, JavaSparkContext jsc, HadoopFiles files, ResultsLayout layout, SweepLease lease,
                               String group, SweepConfig c, IngestedData data, SweepPlan plan, MultiLayerNetwork classifier,
                               StandInTrainer standIn, long t0) throws IOException {
-        FaultInjection faults = new FaultInjection(c.failPoints());
         ResultsRecovery.recover(spark, files, layout, c.id());
         ResultsReader.Committed attempts = ResultsReader.committed(spark, layout, c.id());
-        PendingRecords pending = new PendingRecords(files, layout);
-        ResultsWriter writer = new ResultsWriter(spark, layout);
 
         int skipped = 0;
         for (GridPoint p : concat(plan.encoders(), plan.fanOut())) if (ResultsReader.isFinal(attempts.of(p.runId()))) skipped++;
         if (standIn == null) ResultsRootCheck.space(files, layout, plan.total() - skipped); // a stand-in's model is a few hundred bytes
         SweepProgress progress = new SweepProgress(c.id(), plan.total(), skipped);
+        try (SweepStop stop = new SweepStop(progress::stoppedLine, System.err)) {
+            return train(spark, jsc, files, layout, lease, group, c, data, plan, classifier, standIn, t0, attempts, skipped, progress);
+        }
+    }
+
+    private static Result train(SparkSession spark, JavaSparkContext jsc, HadoopFiles files, ResultsLayout layout, SweepLease lease,
+                                String group, SweepConfig c, IngestedData data, SweepPlan plan, MultiLayerNetwork classifier,
+                                StandInTrainer standIn, long t0, ResultsReader.Committed attempts, int skipped, SweepProgress progress)
+            throws IOException {
+        FaultInjection faults = new FaultInjection(c.failPoints());
+        PendingRecords pending = new PendingRecords(files, layout);
+        ResultsWriter writer = new ResultsWriter(spark, layout);
         log.info("sweep {}: {} points ({} shared encoder{}, {} fan-out), {} already done; results at {}", c.id(), plan.total(),
                 plan.encoders().size(), plan.encoders().size() == 1 ? "" : "s", plan.fanOut().size(), skipped, files.qualify(c.results()));
 
