@@ -81,29 +81,26 @@ final class Columns<T> {
 
     /** A row in {@link #sparkSchema}'s order (these columns, then the partition column, which is not in the file) as a Parquet record. */
     Group row(org.apache.spark.sql.Row from) {
-        Group g = new SimpleGroupFactory(schema).newGroup();
-        for (int i = 0; i < columns.size(); i++) {
-            Column<T> c = columns.get(i);
+        Object[] values = new Object[columns.size()];
+        for (int i = 0; i < values.length; i++) {
             Object v = from.isNullAt(i) ? null : from.get(i);
-            if (v == null || v instanceof Double d && d.isNaN()) {
-                if (!c.optional()) throw new IllegalArgumentException("results column " + c.name() + " is required but has no value");
-                continue;
-            }
-            switch (c.type()) {
-                case STRING -> g.append(c.name(), (String) v);
-                case INT -> g.append(c.name(), (Integer) v);
-                case LONG -> g.append(c.name(), (Long) v);
-                case TIMESTAMP -> g.append(c.name(), ((java.sql.Timestamp) v).getTime());
-                case DOUBLE -> g.append(c.name(), (Double) v);
-            }
+            values[i] = v instanceof java.sql.Timestamp t ? (Object) t.getTime() : v;
         }
-        return g;
+        return group(values);
     }
 
     Group row(T from) {
+        Object[] values = new Object[columns.size()];
+        for (int i = 0; i < values.length; i++) values[i] = columns.get(i).value().apply(from);
+        return group(values);
+    }
+
+    /** Column values (timestamps as epoch milliseconds) as a Parquet record; null or NaN leaves an optional column empty. */
+    private Group group(Object[] values) {
         Group g = new SimpleGroupFactory(schema).newGroup();
-        for (Column<T> c : columns) {
-            Object v = c.value().apply(from);
+        for (int i = 0; i < values.length; i++) {
+            Column<T> c = columns.get(i);
+            Object v = values[i];
             if (v == null || v instanceof Double d && d.isNaN()) {
                 if (!c.optional()) throw new IllegalArgumentException("results column " + c.name() + " is required but has no value");
                 continue;
