@@ -32,7 +32,9 @@ public final class SweepLease implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SweepLease.class);
 
     /** What the lease file holds. */
-    public record Holder(String token, String host, long pid, String processStart, String startedAt, long ttlMillis) {
+    /** {@code application}, {@code attempt}: the Spark application's id and attempt id ("" where there is none). */
+    public record Holder(String token, String host, long pid, String processStart, String startedAt, long ttlMillis, String application,
+                         String attempt) {
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("token", token);
@@ -41,17 +43,21 @@ public final class SweepLease implements AutoCloseable {
             m.put("process_start", processStart);
             m.put("started_at", startedAt);
             m.put("ttl_ms", ttlMillis);
+            m.put("application", application);
+            m.put("attempt", attempt);
             return m;
         }
 
         static Holder parse(String json, String origin) {
             Config c = Json.parse(json, origin);
             return new Holder(c.getString("token"), c.getString("host"), c.getLong("pid"), c.getString("process_start"),
-                    c.getString("started_at"), c.getLong("ttl_ms"));
+                    c.getString("started_at"), c.getLong("ttl_ms"), c.hasPath("application") ? c.getString("application") : "",
+                    c.hasPath("attempt") ? c.getString("attempt") : "");
         }
 
         public String describe() {
-            return "host " + host + ", pid " + pid + ", started " + startedAt;
+            return "host " + host + ", pid " + pid + ", started " + startedAt + (application.isEmpty() ? "" : ", application "
+                    + application + (attempt.isEmpty() ? "" : " attempt " + attempt));
         }
     }
 
@@ -60,7 +66,8 @@ public final class SweepLease implements AutoCloseable {
         public HeldException(String message) { super(message); }
     }
 
-    enum State { LIVE, EXPIRED, DEAD }
+    /** RETRIED: held by an earlier attempt of this Spark application (YARN starts a new attempt only once the old one ended). */
+    enum State { LIVE, EXPIRED, DEAD, RETRIED }
 
     private final HadoopFiles files;
     private final String path;
@@ -89,16 +96,23 @@ public final class SweepLease implements AutoCloseable {
         return HadoopFiles.join(layout.root(), "_leases/" + sweepId + ".json");
     }
 
-    /**
-     * Takes the lease, or throws {@link HeldException} naming the holder; with {@code wait}, polls
-     * until the holder ends (or its lease expires).
-     */
+    /** As below, outside a Spark application. */
     public static SweepLease acquire(HadoopFiles files, ResultsLayout layout, String sweepId, Duration ttl, boolean wait,
                                      Runnable onLost) throws IOException, InterruptedException {
+        return acquire(files, layout, sweepId, "", "", ttl, wait, onLost);
+    }
+
+    /**
+     * Takes the lease, or throws {@link HeldException} naming the holder; with {@code wait}, polls
+     * until the holder ends (or its lease expires). {@code application}, {@code attempt}: this Spark
+     * application's id and attempt id; a lease held by another attempt of the same application is taken over.
+     */
+    public static SweepLease acquire(HadoopFiles files, ResultsLayout layout, String sweepId, String application, String attempt,
+                                     Duration ttl, boolean wait, Runnable onLost) throws IOException, InterruptedException {
         String path = path(layout, sweepId);
         ProcessHandle self = ProcessHandle.current();
         Holder me = new Holder(UUID.randomUUID().toString(), RunRecords.host(), self.pid(), processStart(self),
-                Instant.now().toString(), ttl.toMillis());
+                Instant.now().toString(), ttl.toMillis(), application, attempt);
         byte[] content = Json.render(me.toMap()).getBytes(StandardCharsets.UTF_8);
         boolean waiting = false;
         while (true) {
@@ -113,11 +127,12 @@ public final class SweepLease implements AutoCloseable {
             } catch (FileNotFoundException e) {
                 continue; // released between our create and our look
             }
-            State s = state(h, age, me.host());
+            State s = state(h, age, me);
             if (s != State.LIVE) {
                 if (takeOver(files, path, h, me.token())) {
                     log.warn("sweep {}: took over the lease left by {} ({}; last renewed {} s ago)", sweepId,
-                            h == null ? "an unreadable lease file" : h.describe(), s == State.DEAD ? "that process is gone" : "expired",
+                            h == null ? "an unreadable lease file" : h.describe(), s == State.DEAD ? "that process is gone"
+                                    : s == State.RETRIED ? "an earlier attempt of this application" : "expired",
                             age / 1000);
                 }
                 continue;
@@ -135,9 +150,12 @@ public final class SweepLease implements AutoCloseable {
         }
     }
 
-    static State state(Holder h, long ageMillis, String localHost) {
+    static State state(Holder h, long ageMillis, Holder me) {
         if (h == null) return ageMillis > 60_000 ? State.EXPIRED : State.LIVE; // half-written by a creator: give it a minute
-        if (h.host().equals(localHost) && !alive(h)) return State.DEAD;
+        if (!h.application().isEmpty() && h.application().equals(me.application()) && !h.attempt().equals(me.attempt())) {
+            return State.RETRIED;
+        }
+        if (h.host().equals(me.host()) && !alive(h)) return State.DEAD;
         return ageMillis > h.ttlMillis() ? State.EXPIRED : State.LIVE;
     }
 

@@ -110,8 +110,9 @@ public final class SweepJob {
         ResultsLayout layout = new ResultsLayout(c.results());
         ResultsRootCheck.writable(files, layout);
         String group = Cancellation.jobGroup(c.id());
-        try (SweepLease lease = SweepLease.acquire(files, layout, c.id(), c.lease().ttl(), c.lease().await(),
-                () -> jsc.cancelJobGroup(group))) {
+        // A YARN application master's retry is this application again: it takes over its earlier attempt's lease.
+        try (SweepLease lease = SweepLease.acquire(files, layout, c.id(), jsc.sc().applicationId(),
+                jsc.sc().applicationAttemptId().getOrElse(() -> ""), c.lease().ttl(), c.lease().await(), () -> jsc.cancelJobGroup(group))) {
             CrashPoint.reach(CrashPoint.LEASE_TAKEN);
             return run(spark, jsc, files, layout, lease, group, c, data, plan, classifier, standIn, t0);
         } catch (InterruptedException e) {

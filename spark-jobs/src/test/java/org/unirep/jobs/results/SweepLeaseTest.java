@@ -47,9 +47,15 @@ class SweepLeaseTest {
 
     /** A lease file as another submission would have written it. */
     static Path foreignLease(Path root, String host, long pid, Duration ttl, Duration renewedAgo) throws Exception {
+        return foreignLease(root, host, pid, ttl, renewedAgo, "", "");
+    }
+
+    static Path foreignLease(Path root, String host, long pid, Duration ttl, Duration renewedAgo, String application, String attempt)
+            throws Exception {
         Path f = Path.of(SweepLease.path(new ResultsLayout(root.toString()), "s"));
         Files.createDirectories(f.getParent());
-        Files.writeString(f, Json.render(new SweepLease.Holder("other", host, pid, "", "2026-12-01T10:00:00Z", ttl.toMillis()).toMap()));
+        Files.writeString(f, Json.render(new SweepLease.Holder("other", host, pid, "", "2026-12-01T10:00:00Z", ttl.toMillis(), application,
+                attempt).toMap()));
         Files.setLastModifiedTime(f, FileTime.from(Instant.now().minus(renewedAgo)));
         return f;
     }
@@ -106,6 +112,23 @@ class SweepLeaseTest {
         try (SweepLease l = take(root, Duration.ofMinutes(2), false, () -> {})) {
             assertEquals(ProcessHandle.current().pid(),
                     SweepLease.read(files, SweepLease.path(new ResultsLayout(root.toString()), "s")).pid());
+        }
+    }
+
+    /** A YARN application master's retry: the same application id, a new attempt id; its earlier attempt's driver is gone. */
+    @Test
+    void aLeaseOfAnEarlierAttemptOfThisApplicationIsTakenOverAtOnceAndAnotherApplicationsIsNot(@TempDir Path root) throws Exception {
+        ResultsLayout layout = new ResultsLayout(root.toString());
+        foreignLease(root, "elsewhere", 1, Duration.ofHours(1), Duration.ZERO, "application_1_0007", "1");
+        SweepLease.HeldException e = assertThrows(SweepLease.HeldException.class, () -> SweepLease.acquire(files, layout, "s",
+                "application_1_0008", "1", Duration.ofMinutes(2), false, () -> {}));
+        assertTrue(e.getMessage().contains("application application_1_0007 attempt 1"), e.getMessage());
+        assertThrows(SweepLease.HeldException.class, () -> SweepLease.acquire(files, layout, "s", "application_1_0007", "1",
+                Duration.ofMinutes(2), false, () -> {}), "the same attempt is a second submission, not a retry");
+        try (SweepLease l = SweepLease.acquire(files, layout, "s", "application_1_0007", "2", Duration.ofMinutes(2), false, () -> {})) {
+            SweepLease.Holder h = SweepLease.read(files, SweepLease.path(layout, "s"));
+            assertEquals("2", h.attempt(), "attempt 2 holds it, without waiting out the hour of attempt 1's ttl");
+            assertEquals(ProcessHandle.current().pid(), h.pid());
         }
     }
 
