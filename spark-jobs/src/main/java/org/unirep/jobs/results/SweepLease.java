@@ -31,8 +31,7 @@ import org.unirep.io.Json;
 public final class SweepLease implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SweepLease.class);
 
-    /** What the lease file holds. */
-    /** {@code application}, {@code attempt}: the Spark application's id and attempt id ("" where there is none). */
+    /** What the lease file holds; {@code application}, {@code attempt}: the Spark application's id and attempt id ("" where there is none). */
     public record Holder(String token, String host, long pid, String processStart, String startedAt, long ttlMillis, String application,
                          String attempt) {
         Map<String, Object> toMap() {
