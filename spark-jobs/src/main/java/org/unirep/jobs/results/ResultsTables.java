@@ -2,12 +2,13 @@ package org.unirep.jobs.results;
 
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
+import io.delta.kernel.utils.DataFileStatus;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -15,13 +16,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
-import org.apache.spark.sql.delta.DeltaLog;
-import org.apache.spark.sql.delta.DeltaOperations;
-import org.apache.spark.sql.delta.actions.Action;
-import org.apache.spark.sql.delta.actions.AddFile;
-import scala.Option;
 import scala.collection.JavaConverters;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,8 +33,9 @@ public final class ResultsTables {
 
     /**
      * Table properties, set when a table is created (on Delta 3.2 these are the settings that hold
-     * for every writer, not a session's): small appends are compacted as the sweep runs, and the log
-     * is checkpointed every 10 commits so that a reader replays at most 10 JSON entries.
+     * for every writer, not a session's): the log is checkpointed every 10 commits so that a reader
+     * replays at most 10 JSON entries (our commits and delta-spark's honour it), and writers through
+     * delta-spark (a notebook's) compact small appends; ours compact in {@link #append}.
      */
     static final List<String[]> PROPERTIES = List.of(
             new String[] {"delta.autoOptimize.autoCompact", "true"},
@@ -100,39 +96,46 @@ public final class ResultsTables {
 
     /**
      * One transaction: the rows (in the table's column order, sweep_id last) as one Parquet file per
-     * sweep, written from this JVM and added to the Delta log. No Spark job: a commit never waits for
-     * a task slot behind the sweep's own tasks, and costs the driver no query planning (measured with
-     * `unirep bench-sweep`: a batch through a DataFrame write took 7 s of wall time at 2 busy slots).
-     * A file written but not committed (a kill in between) is in no version of the table.
+     * sweep, written from this JVM and added to the table by {@link TableCommit}. No Spark job: a
+     * commit never waits for a task slot behind the sweep's own tasks, and costs the driver no query
+     * planning (measured with `unirep bench-sweep`: a batch through a DataFrame write took 7 s of
+     * wall time at 2 busy slots). A file written but not committed (a kill in between) is in no
+     * version of the table. A sweep's partition is compacted every {@link #COMPACT_AFTER_FILES} files.
      */
     static void append(SparkSession spark, ResultsLayout layout, String table, List<Row> rows) throws IOException {
         if (rows.isEmpty()) return;
         SparkSession s = session(spark);
-        SparkSession.setActiveSession(s); // Delta reads its settings from the thread's session
         HadoopFiles files = HadoopFiles.of(s.sparkContext().hadoopConfiguration());
         Columns<?> columns = ResultsWriter.columns(table);
         String root = files.qualify(layout.table(table));
         Map<String, List<Row>> bySweep = new TreeMap<>();
         int partition = columns.sparkSchema.fieldIndex(ResultsLayout.PARTITION);
         for (Row r : rows) bySweep.computeIfAbsent(r.getString(partition), k -> new ArrayList<>()).add(r);
-        List<Action> adds = new ArrayList<>();
+        Map<String, List<DataFileStatus>> added = new TreeMap<>();
         for (Map.Entry<String, List<Row>> e : bySweep.entrySet()) {
-            String relative = ExternalCatalogUtils.getPartitionPathString(ResultsLayout.PARTITION, e.getKey()) + "/part-00000-"
-                    + UUID.randomUUID() + ".c000.zstd.parquet";
-            Path file = new Path(root + "/" + relative);
+            Path file = new Path(root + "/" + ExternalCatalogUtils.getPartitionPathString(ResultsLayout.PARTITION, e.getKey())
+                    + "/part-00000-" + UUID.randomUUID() + ".c000.zstd.parquet");
             try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(file, files.conf())).withType(columns.schema)
                     .withConf(files.conf()).withCompressionCodec(CompressionCodecName.ZSTD).withWriteMode(ParquetFileWriter.Mode.CREATE).build()) {
                 for (Row r : e.getValue()) w.write(columns.row(r));
             }
-            FileStatus st = file.getFileSystem(files.conf()).getFileStatus(file);
-            // numRecords: Delta answers count(*) from it; the file's other statistics come with compaction.
-            adds.add(new AddFile(new Path(relative).toUri().toString(), new scala.collection.immutable.Map.Map1<>(ResultsLayout.PARTITION,
-                    e.getKey()), st.getLen(), st.getModificationTime(), true, "{\"numRecords\":" + e.getValue().size() + "}", null, null,
-                    Option.empty(), Option.empty(), Option.empty()));
+            added.put(e.getKey(), List.of(TableCommit.dataFile(file.getFileSystem(files.conf()).getFileStatus(file), e.getValue().size())));
         }
-        DeltaLog.forTable(s, root).startTransaction().commit(JavaConverters.asScalaBuffer(adds).toSeq(),
-                new DeltaOperations.Write(SaveMode.Append, Option.empty(), Option.empty(), Option.empty()));
+        TableCommit.append(TableCommit.engine(files.conf(), JavaConverters.mapAsJavaMap(s.conf().getAll())), root, ResultsLayout.PARTITION, added);
+        for (String sweep : added.keySet()) {
+            String key = root + "\0" + sweep;
+            int n;
+            synchronized (ADDED_SINCE_COMPACTION) {
+                n = ADDED_SINCE_COMPACTION.merge(key, 1, Integer::sum);
+                if (n >= COMPACT_AFTER_FILES) ADDED_SINCE_COMPACTION.remove(key);
+            }
+            if (n >= COMPACT_AFTER_FILES) compact(spark, layout, table, sweep);
+        }
     }
+
+    /** Delta's own auto-compaction threshold (minNumFiles): files this JVM adds to a sweep's partition before it compacts it. */
+    static final int COMPACT_AFTER_FILES = 50;
+    private static final Map<String, Integer> ADDED_SINCE_COMPACTION = new HashMap<>();
 
     /**
      * A table for readers (report, notebooks): the Delta table, or the old layout's files of a root no
@@ -165,10 +168,12 @@ public final class ResultsTables {
 
     /** Rewrites a sweep's partition of both tables into as few files as Delta's target size allows (one, for any sweep we know). */
     public static void compact(SparkSession spark, ResultsLayout layout, String sweepId) {
-        for (String table : List.of(ResultsLayout.RUNS, ResultsLayout.METRICS)) {
-            DeltaTable.forPath(session(spark), layout.table(table)).optimize().where(ResultsLayout.PARTITION + " = '" + sweepId.replace("'", "''") + "'")
-                    .executeCompaction();
-        }
+        for (String table : List.of(ResultsLayout.RUNS, ResultsLayout.METRICS)) compact(spark, layout, table, sweepId);
+    }
+
+    private static void compact(SparkSession spark, ResultsLayout layout, String table, String sweepId) {
+        DeltaTable.forPath(session(spark), layout.table(table)).optimize().where(ResultsLayout.PARTITION + " = '" + sweepId.replace("'", "''") + "'")
+                .executeCompaction();
     }
 
     /** The data files a read of the table's current version opens (for one sweep, or all with null). */
