@@ -4,15 +4,17 @@ package org.unirep.training;
 public enum RunStatus {
     /** Trained to its last epoch; the model is saved. */
     OK,
-    /** Threw (a bug, a lost executor, bad input): a rerun of the sweep retries it. */
+    /** Threw (an I/O error, a lost executor, out of memory, a bug): the sweep's retries and a rerun retry it. */
     FAILED,
     /** Its loss became NaN or infinite: the same seed diverges again, so a rerun does not retry it. */
-    DIVERGED;
+    DIVERGED,
+    /** Its configuration cannot train (see {@link Failures}): it fails the same way again, so nothing retries it. */
+    INVALID;
 
     public String id() { return name().toLowerCase(); }
 
     public static RunStatus parse(String s) {
         for (RunStatus v : values()) if (v.id().equals(s)) return v;
-        throw new IllegalArgumentException("unknown run status '" + s + "', expected ok, failed or diverged");
+        throw new IllegalArgumentException("unknown run status '" + s + "', expected ok, failed, diverged or invalid");
     }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
         description = {"The main job: shared encoders by parameter averaging, then the fan-out of universal decoders and",
                 "end-to-end baselines over the (rate, lambda) grid; rows land in the runs and metrics Delta tables.",
                 "Re-running the same config resumes: finished points are skipped, failed ones retried.",
-                "Exit status: 0 all points ok, 3 some points failed or diverged (see the runs table), 1 error."})
+                "Exit status: 0 all points ok, 3 some points failed, diverged or invalid (see the runs table), 1 error."})
 public class SweepCommand implements Callable<Integer> {
     @Mixin SparkOptions spark;
 
@@ -44,8 +44,8 @@ public class SweepCommand implements Callable<Integer> {
             return 0;
         }
         SweepJob.Result r = SweepJob.entryPoint(spark.session("sweep " + c.id()), c);
-        System.out.printf("sweep %s: %d of %d points ok, %d failed, %d diverged (%d already done before), %.0f s; tables under %s%n",
-                c.id(), r.ok(), r.total(), r.failed(), r.diverged(), r.skipped(), r.seconds(), c.results());
+        System.out.printf("sweep %s: %d of %d points ok, %d failed, %d diverged, %d invalid (%d already done before), %.0f s; tables "
+                + "under %s%n", c.id(), r.ok(), r.total(), r.failed(), r.diverged(), r.invalid(), r.skipped(), r.seconds(), c.results());
         return r.ok() == r.total() ? 0 : 3;
     }
 }

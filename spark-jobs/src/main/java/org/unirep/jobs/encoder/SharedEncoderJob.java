@@ -20,6 +20,7 @@ import org.unirep.jobs.results.RunRecords;
 import org.unirep.spark.Cancellation;
 import org.unirep.training.Checkpoint;
 import org.unirep.training.EpochCheckpoints;
+import org.unirep.training.Failures;
 import org.unirep.training.RunStatus;
 import org.unirep.training.TrainingRun;
 
@@ -67,7 +68,7 @@ public final class SharedEncoderJob {
         } catch (Throwable t) {
             if (Cancellation.isCancellation(t)) throw new CancellationException("sweep cancelled in stage 1: " + t.getMessage());
             log.error("[" + runId + "] " + p.label() + " failed", t);
-            return RunRecords.of(p, sweepId, attempt, RunStatus.FAILED, t.getClass().getSimpleName() + ": " + t.getMessage(), start,
+            return RunRecords.of(p, sweepId, attempt, Failures.status(t), t.getClass().getSimpleName() + ": " + t.getMessage(), start,
                     System.currentTimeMillis(), device(p), null, List.of());
         }
     }

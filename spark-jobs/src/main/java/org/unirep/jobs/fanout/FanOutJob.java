@@ -26,7 +26,9 @@ import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.results.SweepProgress;
 import org.unirep.spark.Cancellation;
+import org.unirep.spark.SparkTries;
 import org.unirep.spark.TaskDevice;
+import org.unirep.training.Failures;
 import org.unirep.training.RunStatus;
 
 /**
@@ -42,8 +44,16 @@ public final class FanOutJob {
 
     private FanOutJob() {}
 
-    /** One attempt of a point; {@code encoder}: a universal point's shared encoder as its runs row names it. */
-    public record Task(GridPoint point, int attempt, ModelRef encoder) implements Serializable {}
+    /**
+     * One attempt of a point, and the last attempt number its tries may reach in this submission;
+     * {@code encoder}: a universal point's shared encoder as its runs row names it; {@code single}:
+     * the point is its task's only one (set by {@link #train}).
+     */
+    public record Task(GridPoint point, int attempt, int last, ModelRef encoder, boolean single) implements Serializable {
+        public Task(GridPoint point, int attempt, int last, ModelRef encoder) {
+            this(point, attempt, last, encoder, true);
+        }
+    }
 
     /**
      * What every task reads: broadcast data, the classifier's location, the results root; {@code standIn}
@@ -80,28 +90,50 @@ public final class FanOutJob {
             // The inputs travel as a broadcast, once per executor (in the closure every task deserialized them), and the task's
             // function is an object of a named class, which Spark's closure cleaner passes over (a lambda it reads with ASM
             // on every job: most of a short point's driver time, measured with `unirep bench-sweep`).
-            RunRecord[][] r = (RunRecord[][]) jsc.sc().runJob(jsc.parallelize(ts, 1).rdd(), new TrainPartition(inputs),
+            List<Task> tasks = ts.stream().map(t -> new Task(t.point(), t.attempt(), t.last(), t.encoder(), ts.size() == 1)).toList();
+            RunRecord[][] r = (RunRecord[][]) jsc.sc().runJob(jsc.parallelize(tasks, 1).rdd(), new TrainPartition(inputs),
                     scala.reflect.ClassTag$.MODULE$.apply(RunRecord[].class));
             out.addAll(List.of(r[0]));
         } catch (Exception e) {
             if (Cancellation.isCancellation(e)) {
                 throw new IOException("sweep " + in.sweepId() + " cancelled while training " + first.point().label(), e);
             }
-            // The task itself died (executor lost, JVM killed by the OS): the driver records the failure.
+            // Every Spark try of the task died (lost executors, JVMs killed by the OS, setups that failed): the driver
+            // records the failure, as the last of the tries Spark made.
             log.error("[{}] {}: Spark job failed", first.point().runId(), first.point().label(), e);
             PendingRecords journal = new PendingRecords(in.files(), in.layout());
+            int tries = SparkTries.perTask(jsc.sc());
             for (Task t : ts) {
-                // A point the task finished (its record is in the journal) before the failure keeps its record.
-                RunRecord finished = journal.read(in.sweepId(), t.point().runId(), t.attempt());
-                out.add(finished != null ? finished : RunRecords.of(t.point(), in.sweepId(), t.attempt(), RunStatus.FAILED,
+                // A one-point task's tries each had an attempt number; a chunk's moved on only past a journal record.
+                int last = ts.size() == 1 ? Math.min(t.last(), t.attempt() + tries - 1) : t.last();
+                RunRecord newest = latest(journal, in.sweepId(), t, last);
+                // A point a try finished before the failure keeps its record; so does the last try's failed setup.
+                if (newest != null && (newest.status() != RunStatus.FAILED || ts.size() > 1 || newest.attempt() == last)) out.add(newest);
+                else out.add(RunRecords.of(t.point(), in.sweepId(), ts.size() == 1 ? last : t.attempt(), RunStatus.FAILED,
                         "Spark task failed: " + e.getMessage(), start, System.currentTimeMillis(), "unknown", null, List.of()));
             }
         }
+        PendingRecords journal = new PendingRecords(in.files(), in.layout());
         for (int i = 0; i < ts.size(); i++) {
+            Task t = ts.get(i);
+            // Spark's earlier tries of the point (tasks that could not set up) are attempts too: their rows are committed.
+            for (int a = t.attempt(); a < out.get(i).attempt(); a++) {
+                RunRecord earlier = journal.read(in.sweepId(), t.point().runId(), a);
+                if (earlier != null) committer.add(earlier);
+            }
             committer.add(out.get(i));
-            progress.ended(out.get(i), ts.get(i).point().label());
+            progress.ended(out.get(i), t.point().label());
         }
         return out;
+    }
+
+    /** The point's newest record in the journal among attempts {@code t.attempt()} to {@code last}, or null. */
+    private static RunRecord latest(PendingRecords journal, String sweepId, Task t, int last) throws IOException {
+        for (int a = last; a >= t.attempt(); a--) {
+            RunRecord r = journal.read(sweepId, t.point().runId(), a);
+            if (r != null) return r;
+        }
+        return null;
     }
 
     /** The task's function: trains the partition's points, one after another. */
@@ -117,7 +149,7 @@ public final class FanOutJob {
         public RunRecord[] apply(org.apache.spark.TaskContext context, scala.collection.Iterator<Task> tasks) {
             List<RunRecord> out = new ArrayList<>();
             try {
-                while (tasks.hasNext()) out.add(trainInTask(inputs.value(), tasks.next()));
+                while (tasks.hasNext()) out.add(trainInTask(inputs.value(), tasks.next(), context.attemptNumber()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -132,51 +164,79 @@ public final class FanOutJob {
 
     private static final ConcurrentHashMap<String, MultiLayerNetwork> CLASSIFIERS = new ConcurrentHashMap<>();
 
-    /** Runs in the executor. */
-    static RunRecord trainInTask(Inputs in, Task t) throws IOException {
-        if (in.standIn() != null) {
-            RunRecord r;
-            long start = System.currentTimeMillis();
-            try {
-                r = in.standIn().train(in, t);
-            } catch (Exception e) {
-                r = RunRecords.of(t.point(), in.sweepId(), t.attempt(), RunStatus.FAILED, e.toString(), start, System.currentTimeMillis(),
-                        "stand-in", null, List.of());
-            }
-            new PendingRecords(in.files(), in.layout()).write(r);
+    /**
+     * Runs in the executor, as Spark's try {@code sparkAttempt} (0 first) of the task. A retry
+     * (after a task that could not set up, or a lost executor) is a try of the point like any other:
+     * it writes the next attempt number, and once past {@link Task#last} it trains nothing and
+     * returns the point's last failure, so that a point gets {@code retries} + 1 tries in all, not
+     * that many times Spark's {@code spark.task.maxFailures}. A point an earlier try finished (a
+     * chunk's first points) keeps its record.
+     */
+    static RunRecord trainInTask(Inputs in, Task t, int sparkAttempt) throws IOException {
+        PendingRecords journal = new PendingRecords(in.files(), in.layout());
+        int attempt = t.attempt();
+        for (int a = t.attempt(); a < t.attempt() + sparkAttempt && a <= t.last(); a++) {
+            RunRecord earlier = journal.read(in.sweepId(), t.point().runId(), a);
+            if (earlier == null) continue;
+            if (earlier.status() != RunStatus.FAILED) return earlier;
+            attempt = a + 1;
+        }
+        if (sparkAttempt > 0 && t.single()) attempt = t.attempt() + sparkAttempt; // every try of a one-point task was this point's
+        if (attempt > t.last()) {
+            RunRecord last = journal.read(in.sweepId(), t.point().runId(), t.last());
+            if (last != null) return last;
+            long now = System.currentTimeMillis();
+            RunRecord r = RunRecords.of(t.point(), in.sweepId(), t.last(), RunStatus.FAILED, "its task was lost " + sparkAttempt
+                    + " time(s) (Spark task attempts), the last of its " + (t.last() - t.attempt() + 1) + " tries in this submission",
+                    now, now, "unknown", null, List.of());
+            journal.write(r);
             return r;
         }
+        Task at = new Task(t.point(), attempt, t.last(), t.encoder(), t.single());
         String device;
-        MultiLayerNetwork classifier;
+        MultiLayerNetwork classifier = null;
         long start = System.currentTimeMillis();
         try {
-            device = TaskDevice.bind();
-            classifier = in.classifierDir() == null ? null : CLASSIFIERS.computeIfAbsent(in.classifierDir(), d -> {
-                try {
-                    return new ModelStore(in.files()).loadMultiLayer(d);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).clone(); // one copy per task: concurrent tasks share the executor
+            in.faults().failSetupIfInjected(t.point());
+            device = in.standIn() != null ? "stand-in" : TaskDevice.bind();
+            if (in.standIn() == null && in.classifierDir() != null) {
+                classifier = CLASSIFIERS.computeIfAbsent(in.classifierDir(), d -> {
+                    try {
+                        return new ModelStore(in.files()).loadMultiLayer(d);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }).clone(); // one copy per task: concurrent tasks share the executor
+            }
         } catch (Throwable e) { // NoClassDefFoundError of a backend that did not load included
             if (Cancellation.isCancellation(e)) throw e;
-            // The attempt's row names where it failed; the task then fails too, so that Spark retries it elsewhere and
-            // excludes a host that keeps failing (spark.excludeOnFailure). A retry that trains replaces this row.
+            // The attempt's row names where it failed; the task then fails too, so that Spark retries it elsewhere (the
+            // next attempt) and excludes a host that keeps failing (spark.excludeOnFailure).
             String where = "host " + RunRecords.host() + ", executor " + executorId();
-            RunRecord r = RunRecords.of(t.point(), in.sweepId(), t.attempt(), RunStatus.FAILED, "task setup failed on " + where + ": "
+            RunRecord r = RunRecords.of(t.point(), in.sweepId(), attempt, RunStatus.FAILED, "task setup failed on " + where + ": "
                     + e.getClass().getSimpleName() + ": " + e.getMessage(), start, System.currentTimeMillis(), "unknown", null,
                     List.of());
             IllegalStateException failed = new IllegalStateException("[" + t.point().runId() + "] task setup failed on " + where, e);
             try {
-                new PendingRecords(in.files(), in.layout()).write(r);
-            } catch (IOException | RuntimeException journal) {
-                failed.addSuppressed(journal); // the driver then records the failure itself
+                journal.write(r);
+            } catch (IOException | RuntimeException j) {
+                failed.addSuppressed(j); // the driver then records the failure itself
             }
             throw failed;
         }
-        RunRecord r = PointTrainer.train(t.point(), in.sweepId(), t.attempt(), in.files(), in.layout(), in.train().value(),
-                in.test().value(), classifier, device, in.faults(), t.encoder());
-        new PendingRecords(in.files(), in.layout()).write(r); // before the driver hears of it: a killed driver loses nothing
+        RunRecord r;
+        if (in.standIn() != null) {
+            try {
+                r = in.standIn().train(in, at);
+            } catch (Exception e) {
+                r = RunRecords.of(t.point(), in.sweepId(), attempt, Failures.status(e), e.getClass().getSimpleName() + ": " + e.getMessage(),
+                        start, System.currentTimeMillis(), device, null, List.of());
+            }
+        } else {
+            r = PointTrainer.train(t.point(), in.sweepId(), attempt, in.files(), in.layout(), in.train().value(), in.test().value(),
+                    classifier, device, in.faults(), t.encoder());
+        }
+        journal.write(r); // before the driver hears of it: a killed driver loses nothing
         return r;
     }
 }

@@ -18,6 +18,7 @@ import org.unirep.spark.Cancellation;
 import org.unirep.training.Checkpoint;
 import org.unirep.training.EpochCheckpoints;
 import org.unirep.training.LocalEpochFitter;
+import org.unirep.training.Failures;
 import org.unirep.training.RunStatus;
 import org.unirep.training.TrainingRun;
 
@@ -71,7 +72,7 @@ public final class PointTrainer {
                 throw new CancellationException(p.label() + ": cancelled");
             }
             log.error("[" + runId + "] " + p.label() + " failed", t);
-            return RunRecords.of(p, sweepId, attempt, RunStatus.FAILED, t.getClass().getSimpleName() + ": " + t.getMessage(), start,
+            return RunRecords.of(p, sweepId, attempt, Failures.status(t), t.getClass().getSimpleName() + ": " + t.getMessage(), start,
                     System.currentTimeMillis(), device, null, List.of());
         }
     }

@@ -33,6 +33,7 @@ public record StandInTrainer(double seconds) implements Serializable {
     RunRecord train(FanOutJob.Inputs in, FanOutJob.Task t) throws Exception {
         GridPoint p = t.point();
         long start = System.currentTimeMillis();
+        in.faults().failIfInjected(p);
         if (p.universal()) {
             String why = t.encoder() == null ? "no encoder model" : t.encoder().check(in.files(), p.encoderRunId());
             if (why != null) throw new IllegalStateException("its encoder's model cannot be used: " + why);

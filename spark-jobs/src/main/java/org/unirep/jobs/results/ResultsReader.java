@@ -41,10 +41,10 @@ public final class ResultsReader {
         return a != null && a.status() == RunStatus.OK ? a : null;
     }
 
-    /** Ok, or diverged (the same seed diverges again): not trained again. */
+    /** Ok, diverged (the same seed diverges again) or invalid (its configuration cannot train): not trained again. */
     public static boolean isFinal(List<Attempt> attempts) {
         Attempt a = latest(attempts);
-        return a != null && (a.status() == RunStatus.OK || a.status() == RunStatus.DIVERGED);
+        return a != null && a.status() != RunStatus.FAILED;
     }
 
     /**

@@ -50,7 +50,7 @@ import org.unirep.training.RunStatus;
  * and end-to-end baselines, one Spark task per point ({@link FanOutJob}). {@link SweepScheduler}
  * fills the cluster's task slots: encoders side by side, an encoder's universal points as soon as
  * it is done. Resumable: the done set is one query of the runs table (a point whose newest attempt
- * is ok, or diverged: deterministic, is skipped); failed ones are retried; what a killed submission
+ * is ok, diverged or invalid: deterministic, is skipped); failed ones are retried; what a killed submission
  * finished but did not commit is committed first ({@link ResultsRecovery}). Finished points are
  * committed in batches ({@link ResultsCommitter}) and the sweep's partitions compacted at the end.
  */
@@ -59,7 +59,7 @@ public final class SweepJob {
 
     private SweepJob() {}
 
-    public record Result(int total, int ok, int failed, int diverged, int skipped, double seconds) {}
+    public record Result(int total, int ok, int failed, int diverged, int invalid, int skipped, double seconds) {}
 
     public static Result entryPoint(SparkSession spark, SweepConfig c) throws IOException {
         return entryPoint(spark, c, null);
@@ -190,11 +190,11 @@ public final class SweepJob {
             Broadcast<FanOutJob.Inputs> inputs = jsc.broadcast(in);
             try (ResultsCommitter committer = new ResultsCommitter(writer, pending, ResultsCommitter.EVERY, ResultsCommitter.MAX_BATCH,
                     () -> !lease.lost())) {
-                SweepScheduler.Runner encoder = standIn != null ? (enc, attempt) -> {
-                    RunRecord r = FanOutJob.train(jsc, inputs, new FanOutJob.Task(enc, attempt, null), progress, committer);
+                SweepScheduler.Runner encoder = standIn != null ? (enc, attempt, last) -> {
+                    RunRecord r = FanOutJob.train(jsc, inputs, new FanOutJob.Task(enc, attempt, last, null), progress, committer);
                     if (r.status() == RunStatus.OK) encoderModels.put(enc.runId(), r.model());
                     return r;
-                } : (enc, attempt) -> {
+                } : (enc, attempt, last) -> {
                     jsc.setJobGroup(group, "sweep " + c.id() + " | stage 1", true);
                     checkLease(lease, c);
                     RunRecord r = SharedEncoderJob.train(jsc, files, layout, enc, c.id(), attempt, in.train(), testSet, clf, faults,
@@ -205,12 +205,12 @@ public final class SweepJob {
                     progress.ended(r, enc.label());
                     return r;
                 };
-                SweepScheduler.Runner point = (p, attempt) -> {
+                SweepScheduler.Runner point = (p, attempt, last) -> {
                     checkLease(lease, c);
-                    return FanOutJob.train(jsc, inputs, new FanOutJob.Task(p, attempt, p.universal() ? encoderModels.get(p.encoderRunId()) : null),
+                    return FanOutJob.train(jsc, inputs, new FanOutJob.Task(p, attempt, last, p.universal() ? encoderModels.get(p.encoderRunId()) : null),
                             progress, committer);
                 };
-                SweepScheduler.Runner blocked = (p, attempt) -> {
+                SweepScheduler.Runner blocked = (p, attempt, last) -> {
                     long now = System.currentTimeMillis();
                     RunRecord r = RunRecords.of(p, c.id(), attempt, RunStatus.FAILED, "its shared encoder (run " + p.encoderRunId()
                             + ") did not train; rerun the sweep to retry both", now, now, "none", null, List.of());
@@ -221,7 +221,7 @@ public final class SweepJob {
                 IntSupplier slots = c.parallelism() > 0 ? c::parallelism : () -> TaskSlots.now(jsc);
                 SweepScheduler.ChunkRunner chunk = items -> {
                     checkLease(lease, c);
-                    return FanOutJob.train(jsc, inputs, items.stream().map(i -> new FanOutJob.Task(i.point(), i.attempt(),
+                    return FanOutJob.train(jsc, inputs, items.stream().map(i -> new FanOutJob.Task(i.point(), i.attempt(), i.last(),
                             i.point().universal() ? encoderModels.get(i.point().encoderRunId()) : null)).toList(), progress, committer);
                 };
                 new SweepScheduler(c.id(), slots, c.retries(), encoder, point, blocked, () -> jsc.cancelJobGroup(group), progress)
@@ -236,16 +236,17 @@ public final class SweepJob {
         }
 
         Map<String, List<ResultsReader.Attempt>> after = ResultsReader.attempts(spark, layout, c.id());
-        int ok = 0, failed = 0, diverged = 0;
+        int ok = 0, failed = 0, diverged = 0, invalid = 0;
         for (GridPoint p : concat(plan.encoders(), plan.fanOut())) {
             ResultsReader.Attempt a = ResultsReader.latest(after.get(p.runId()));
             if (a != null && a.status() == RunStatus.OK) ok++;
             else if (a != null && a.status() == RunStatus.DIVERGED) diverged++;
+            else if (a != null && a.status() == RunStatus.INVALID) invalid++;
             else failed++;
         }
-        Result result = new Result(plan.total(), ok, failed, diverged, skipped, (System.nanoTime() - t0) / 1e9);
-        log.info("sweep {} done: {} of {} points ok, {} failed, {} diverged ({} were already done), {} s", c.id(), ok, plan.total(),
-                failed, diverged, skipped, String.format("%.0f", result.seconds()));
+        Result result = new Result(plan.total(), ok, failed, diverged, invalid, skipped, (System.nanoTime() - t0) / 1e9);
+        log.info("sweep {} done: {} of {} points ok, {} failed, {} diverged, {} invalid ({} were already done), {} s", c.id(), ok,
+                plan.total(), failed, diverged, invalid, skipped, String.format("%.0f", result.seconds()));
         return result;
     }
 

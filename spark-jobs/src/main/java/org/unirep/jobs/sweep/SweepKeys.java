@@ -205,11 +205,11 @@ public final class SweepKeys {
     public static final Key<Boolean> LEASE_WAIT = key("lease.wait", BOOL, false,
             "true (or `sweep --wait`): queue behind a running submission instead of stopping");
     public static final Key<List<String>> FAIL_POINTS = key("fault-injection.fail-points",
-            new Type<>("list of string", "kind:mode:lambda, e.g. universal:rdc:0.001", (r, k) -> {
+            new Type<>("list of string", "kind:mode:lambda[:how], e.g. universal:rdc:0.001 or end_to_end:rdp:0.0:setup", (r, k) -> {
                 List<String> points = r.stringList(k);
                 for (String p : points) {
-                    if (!p.matches("(end_to_end|universal|encoder):(rdc|rdp):[0-9.eE+-]+")) {
-                        r.fail(k, p, "kind:mode:lambda, e.g. universal:rdc:0.001");
+                    if (!p.matches("(end_to_end|universal|encoder):(rdc|rdp):[0-9.eE+-]+(:(error|invalid|setup))?")) {
+                        r.fail(k, p, "kind:mode:lambda[:how] with how one of error (the default), invalid, setup; e.g. universal:rdc:0.001");
                     }
                 }
                 return List.copyOf(points);

@@ -41,13 +41,21 @@ import org.unirep.training.RunStatus;
 final class SweepScheduler {
     private static final Logger log = LoggerFactory.getLogger(SweepScheduler.class);
 
-    /** Trains one attempt of a point and commits its row. */
+    /**
+     * Trains one attempt of a point and commits its row. {@code last}: the highest attempt number the
+     * point may write in this submission; a runner whose tries fail in ways Spark retries (a task
+     * that cannot set up, a lost executor) numbers each try and stops at it.
+     */
     interface Runner {
-        RunRecord run(GridPoint p, int attempt) throws Exception;
+        RunRecord run(GridPoint p, int attempt, int last) throws Exception;
     }
 
-    /** A point with the attempt number it will write. */
-    record Item(GridPoint point, int attempt) {}
+    /** A point with the attempt number it will write, and the last one it may ({@link Runner}). */
+    record Item(GridPoint point, int attempt, int last) {
+        Item(GridPoint point, int attempt) {
+            this(point, attempt, attempt);
+        }
+    }
 
     /** Trains several fan-out points one after another (one Spark task) and commits their rows; a record per item, in order. */
     interface ChunkRunner {
@@ -89,7 +97,7 @@ final class SweepScheduler {
         return this;
     }
 
-    private record Queued(Item item, boolean isEncoder, int cost, int tries) {}
+    private record Queued(Item item, boolean isEncoder, int cost) {}
 
     private record Running(List<Queued> items, int cost) {}
 
@@ -116,12 +124,12 @@ final class SweepScheduler {
         Set<String> pending = new HashSet<>();
         for (Item e : encoders) pending.add(e.point().runId());
         Deque<Queued> encQ = new ArrayDeque<>(), fanQ = new ArrayDeque<>();
-        for (Item e : encoders) encQ.add(new Queued(e, true, Math.max(1, e.point().workers()), 1));
+        for (Item e : encoders) encQ.add(new Queued(withRetries(e), true, Math.max(1, e.point().workers())));
         Map<String, List<Item>> waiting = new HashMap<>();
         List<Item> unreachable = new ArrayList<>();
         for (Item p : points) {
-            if (!p.point().universal() || okEncoders.contains(p.point().encoderRunId())) fanQ.add(new Queued(p, false, 1, 1));
-            else if (pending.contains(p.point().encoderRunId())) waiting.computeIfAbsent(p.point().encoderRunId(), k -> new ArrayList<>()).add(p);
+            if (!p.point().universal() || okEncoders.contains(p.point().encoderRunId())) fanQ.add(new Queued(withRetries(p), false, 1));
+            else if (pending.contains(p.point().encoderRunId())) waiting.computeIfAbsent(p.point().encoderRunId(), k -> new ArrayList<>()).add(withRetries(p));
             else unreachable.add(p);
         }
         progress.queued(encoders.size() + points.size());
@@ -179,15 +187,16 @@ final class SweepScheduler {
                         fanOutEnded++;
                     }
                     RunStatus status = record.status();
-                    if (status == RunStatus.FAILED && r.tries() <= retries) {
-                        Item again = new Item(r.item().point(), r.item().attempt() + 1);
+                    // The record's attempt, not the item's: Spark's retries of a task number their tries too.
+                    if (status == RunStatus.FAILED && record.attempt() < r.item().last()) {
+                        Item again = new Item(r.item().point(), record.attempt() + 1, r.item().last());
                         log.info("sweep {}: retrying {} (attempt {})", sweepId, again.point().label(), again.attempt());
                         progress.queued(1);
-                        (r.isEncoder() ? encQ : fanQ).add(new Queued(again, r.isEncoder(), r.cost(), r.tries() + 1));
+                        (r.isEncoder() ? encQ : fanQ).add(new Queued(again, r.isEncoder(), r.cost()));
                     } else if (r.isEncoder()) {
                         List<Item> mine = waiting.remove(r.item().point().runId());
                         if (mine == null) continue;
-                        if (status == RunStatus.OK) for (Item p : mine) fanQ.add(new Queued(p, false, 1, 1));
+                        if (status == RunStatus.OK) for (Item p : mine) fanQ.add(new Queued(p, false, 1));
                         else for (Item p : mine) block(p);
                     }
                 }
@@ -200,11 +209,17 @@ final class SweepScheduler {
         }
     }
 
+    /** The item with its last attempt: {@code retries} after its first in this submission. */
+    private Item withRetries(Item i) {
+        return new Item(i.point(), i.attempt(), i.attempt() + retries);
+    }
+
     /** Runs a chunk: an encoder or a single point with its runner, several fan-out points with the chunk runner. */
     private List<RunRecord> runChunk(Running r) throws Exception {
         Queued first = r.items().get(0);
-        if (first.isEncoder()) return List.of(encoder.run(first.item().point(), first.item().attempt()));
-        if (r.items().size() == 1) return List.of(fanOut.run(first.item().point(), first.item().attempt()));
+        Item i = first.item();
+        if (first.isEncoder()) return List.of(encoder.run(i.point(), i.attempt(), i.last()));
+        if (r.items().size() == 1) return List.of(fanOut.run(i.point(), i.attempt(), i.last()));
         List<RunRecord> out = fanOutChunk.run(r.items().stream().map(Queued::item).toList());
         if (out.size() != r.items().size()) throw new IllegalStateException(out.size() + " records for a chunk of " + r.items().size());
         return out;
@@ -217,7 +232,7 @@ final class SweepScheduler {
 
     private void block(Item p) throws IOException {
         try {
-            blocked.run(p.point(), p.attempt());
+            blocked.run(p.point(), p.attempt(), p.attempt());
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -69,6 +69,40 @@ class StandInSweepTest {
         assertEquals(60, runs(layout, "a").size(), "and writes no row");
     }
 
+    /**
+     * Failures are classified: a point whose configuration cannot train is recorded as invalid and
+     * neither retried nor trained by a rerun; a point that throws otherwise is retried, up to
+     * {@code retries} more attempts in each submission.
+     */
+    @Test
+    void anInvalidPointIsRecordedOnceAndNeverRetriedAFailingOneIsRetriedUpToItsRetries(@TempDir Path dir) throws Exception {
+        String results = dir.resolve("results").toString();
+        ResultsLayout layout = new ResultsLayout(results);
+        StandInTrainer standIn = new StandInTrainer(0.0);
+        // 5 points: the encoder (lambda 0.5), universal 0.0 and 0.001, end to end 1.0 and 1.001.
+        SweepConfig c = SweepConfig.parse(SweepBench.config("f", results, 5, 5), List.of("sweep.retries = 2",
+                "sweep.fault-injection.fail-points = [\"end_to_end:rdp:1.0:invalid\", \"end_to_end:rdp:1.001\"]"), "test");
+        SweepJob.Result r = SweepJob.entryPoint(SPARK.session(), c, standIn);
+        assertEquals(List.of(3, 1, 1), List.of(r.ok(), r.invalid(), r.failed()));
+        Map<Double, List<String>> byLambda = statuses(layout);
+        assertEquals(List.of("invalid"), byLambda.get(1.0), "recorded once, not retried");
+        assertEquals(List.of("failed", "failed", "failed"), byLambda.get(1.001), "1 + retries attempts");
+        String error = runs(layout, "f").stream().filter(x -> x.<Double>getAs("lambda") == 1.0).findFirst().orElseThrow().getAs("error");
+        assertTrue(error.startsWith("IllegalArgumentException: fault injected at end_to_end:rdp:1.0:invalid"), error);
+
+        SweepJob.Result again = SweepJob.entryPoint(SPARK.session(), c, standIn);
+        assertEquals(4, again.skipped(), "the ok points and the invalid one are done");
+        assertEquals(List.of("invalid"), statuses(layout).get(1.0));
+        assertEquals(6, statuses(layout).get(1.001).size(), "the failing one gets 1 + retries attempts again");
+    }
+
+    /** Each point's statuses in attempt order, by lambda. */
+    static Map<Double, List<String>> statuses(ResultsLayout layout) {
+        return runs(layout, "f").stream().sorted(java.util.Comparator.comparing(x -> x.<Integer>getAs("attempt"))).collect(
+                Collectors.groupingBy(x -> x.<Double>getAs("lambda"), java.util.TreeMap::new, Collectors.mapping(x -> x.<String>getAs("status"),
+                        Collectors.toList())));
+    }
+
     /** Regression (CI, stop 32): retrained points reused the lost attempts' numbers, so every metrics row was there twice. */
     @Test
     void pointsWhoseRunsRowsAreLostTrainAgainUnderNewAttemptNumbersWithoutDuplicatingTheirMetrics(@TempDir Path dir) throws Exception {

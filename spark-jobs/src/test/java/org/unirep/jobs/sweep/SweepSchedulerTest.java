@@ -36,7 +36,7 @@ class SweepSchedulerTest {
     }
 
     SweepScheduler scheduler(int slots, int retries, SweepScheduler.Runner encoder, SweepScheduler.Runner fanOut) {
-        return new SweepScheduler("test", () -> slots, retries, encoder, fanOut, (p, a) -> {
+        return new SweepScheduler("test", () -> slots, retries, encoder, fanOut, (p, a, last) -> {
             events.add("blocked " + name(p) + " #" + a);
             return record(p, a, RunStatus.FAILED);
         }, () -> events.add("cancelled"), new SweepProgress("test", 5, 0));
@@ -49,7 +49,7 @@ class SweepSchedulerTest {
     @Test
     void encodersTrainSideBySideAndAUniversalPointStartsAsSoonAsItsEncoderIsDone() throws Exception {
         CountDownLatch uniAStarted = new CountDownLatch(1), bothEncoders = new CountDownLatch(2);
-        SweepScheduler s = scheduler(4, 0, (p, a) -> {
+        SweepScheduler s = scheduler(4, 0, (p, a, last) -> {
             events.add("start " + name(p));
             bothEncoders.countDown();
             assertTrue(bothEncoders.await(10, TimeUnit.SECONDS), "the other encoder did not start alongside");
@@ -57,7 +57,7 @@ class SweepSchedulerTest {
             if (p == encB) assertTrue(uniAStarted.await(10, TimeUnit.SECONDS), "encA's universal point did not start while encB trained");
             events.add("end " + name(p));
             return record(p, a, RunStatus.OK);
-        }, (p, a) -> {
+        }, (p, a, last) -> {
             events.add("start " + name(p));
             if (p == uniA) uniAStarted.countDown();
             return record(p, a, RunStatus.OK);
@@ -72,12 +72,12 @@ class SweepSchedulerTest {
 
     @Test
     void anEncoderAsWideAsTheClusterTrainsAloneAndFanOutPointsWaitForTheEncoders() throws Exception {
-        SweepScheduler s = scheduler(2, 0, (p, a) -> {
+        SweepScheduler s = scheduler(2, 0, (p, a, last) -> {
             events.add("start " + name(p));
             Thread.sleep(50); // stand-in training time (not a wait): long enough for a wrongly started second encoder to overlap
             events.add("end " + name(p));
             return record(p, a, RunStatus.OK);
-        }, (p, a) -> {
+        }, (p, a, last) -> {
             events.add("run " + name(p));
             return record(p, a, RunStatus.OK);
         });
@@ -91,10 +91,10 @@ class SweepSchedulerTest {
     @Test
     void failedPointsAreRetriedAndTheUniversalPointsOfAnEncoderThatNeverTrainedAreBlocked() throws Exception {
         List<Integer> e2eAttempts = Collections.synchronizedList(new ArrayList<>());
-        SweepScheduler s = scheduler(4, 1, (p, a) -> {
+        SweepScheduler s = scheduler(4, 1, (p, a, last) -> {
             events.add("encoder " + name(p) + " #" + a);
             return record(p, a, RunStatus.FAILED);
-        }, (p, a) -> {
+        }, (p, a, last) -> {
             if (p == e2e) e2eAttempts.add(a);
             else events.add("ran " + name(p));
             return record(p, a, a == 1 ? RunStatus.FAILED : RunStatus.OK);
@@ -109,11 +109,36 @@ class SweepSchedulerTest {
         assertTrue(events.indexOf("blocked uniA #3") > events.indexOf("encoder encA #2"), "blocked only once the encoder's attempts are spent");
     }
 
+    /** Spark's retries of a task spend the point's attempts: a record at the point's last attempt is not retried again. */
+    @Test
+    void aPointWhoseTriesReachedItsLastAttemptIsNotRetried() throws Exception {
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        SweepScheduler s = scheduler(4, 3, (p, a, last) -> record(p, a, RunStatus.OK), (p, a, last) -> {
+            calls.add(a + ".." + last);
+            // The first job's task was retried by Spark twice: its record is attempt 3 of 1..4.
+            return record(p, a == 1 ? 3 : a, RunStatus.FAILED);
+        });
+        s.run(List.of(), List.of(new SweepScheduler.Item(e2e, 1)), Set.of());
+        assertEquals(List.of("1..4", "4..4"), calls, "one more job, for attempt 4: 4 tries in all (retries = 3)");
+    }
+
+    /** An invalid point (its configuration cannot train) is not retried. */
+    @Test
+    void anInvalidPointIsNotRetried() throws Exception {
+        List<Integer> calls = Collections.synchronizedList(new ArrayList<>());
+        SweepScheduler s = scheduler(4, 3, (p, a, last) -> record(p, a, RunStatus.OK), (p, a, last) -> {
+            calls.add(a);
+            return record(p, a, RunStatus.INVALID);
+        });
+        s.run(List.of(), List.of(new SweepScheduler.Item(e2e, 1)), Set.of());
+        assertEquals(List.of(1), calls);
+    }
+
     @Test
     void anExceptionCancelsTheOtherPointsAndStopsTheSchedule() {
-        SweepScheduler s = scheduler(4, 0, (p, a) -> {
+        SweepScheduler s = scheduler(4, 0, (p, a, last) -> {
             throw new IOException("sweep test cancelled");
-        }, (p, a) -> record(p, a, RunStatus.OK));
+        }, (p, a, last) -> record(p, a, RunStatus.OK));
         IOException e = assertThrows(IOException.class, () -> s.run(items(encA), items(e2e), Set.of()));
         assertEquals("sweep test cancelled", e.getMessage());
         assertTrue(events.contains("cancelled"));
