@@ -37,6 +37,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.unirep.data.DatasetName;
 import org.unirep.nn.BranchFreeLeakyReLU;
 import org.unirep.nn.CachingDeconvolution2D;
+import org.unirep.nn.CpuLayers;
 import org.unirep.nn.InputGradientConvolution;
 import org.unirep.nn.OneDnn;
 import org.unirep.nn.TorchAdam;
@@ -116,8 +117,8 @@ public final class CompressionModel {
         g.inputPreProcessor("dec3", new FeedForwardToCnnPreProcessor(4, 4, 32));
         prev = block(g, "dec3", deconv(64, 5, 2), leakyRelu(), prev, false);
         prev = block(g, "dec4", deconv(128, 5, 2), leakyRelu(), prev, false);
-        g.addLayer(DECODER_OUT, new CachingDeconvolution2D(new Deconvolution2D.Builder().kernelSize(4, 4).stride(1, 1).nOut(1)
-                .activation(Activation.SIGMOID)), prev);
+        g.addLayer(DECODER_OUT, deconv(new Deconvolution2D.Builder().kernelSize(4, 4).stride(1, 1).nOut(1).activation(Activation.SIGMOID)),
+                prev);
         g.inputPreProcessor(RECON, new CnnToFeedForwardPreProcessor(DatasetName.ROWS, DatasetName.COLS, 1));
         g.addLayer(RECON, new LossLayer.Builder().lossFunction(new LossMSE()).activation(Activation.IDENTITY).build(), DECODER_OUT);
 
@@ -125,8 +126,9 @@ public final class CompressionModel {
             // A frozen copy of the critic on x^ (weights copied in by loadCritic after every critic step).
             String in = DECODER_OUT;
             for (int i = 0; i < CRITIC_WIDTHS.length; i++) {
-                g.addLayer("crit_conv" + (i + 1), frozen(new InputGradientConvolution(new ConvolutionLayer.Builder(5, 5).stride(2, 2).padding(2, 2)
-                        .nOut(CRITIC_WIDTHS[i]).activation(leakyRelu()))), in);
+                ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(5, 5).stride(2, 2).padding(2, 2).nOut(CRITIC_WIDTHS[i])
+                        .activation(leakyRelu());
+                g.addLayer("crit_conv" + (i + 1), frozen(CpuLayers.active() ? new InputGradientConvolution(conv) : conv.build()), in);
                 in = "crit_conv" + (i + 1);
             }
             g.addLayer("crit_fc", frozen(new DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build()), in);
@@ -302,7 +304,12 @@ public final class CompressionModel {
     }
 
     private static Deconvolution2D deconv(int nOut, int k, int s) {
-        return new CachingDeconvolution2D(new Deconvolution2D.Builder().kernelSize(k, k).stride(s, s).nOut(nOut).activation(Activation.IDENTITY));
+        return deconv(new Deconvolution2D.Builder().kernelSize(k, k).stride(s, s).nOut(nOut).activation(Activation.IDENTITY));
+    }
+
+    /** Ours on the CPU, DL4J's (cuDNN) on CUDA: {@link CpuLayers}. */
+    private static Deconvolution2D deconv(Deconvolution2D.Builder b) {
+        return CpuLayers.active() ? new CachingDeconvolution2D(b) : b.build();
     }
 
     private static org.deeplearning4j.nn.conf.layers.Layer frozen(org.deeplearning4j.nn.conf.layers.Layer layer) {
