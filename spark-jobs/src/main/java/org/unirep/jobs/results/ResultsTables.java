@@ -1,8 +1,8 @@
 package org.unirep.jobs.results;
 
+import io.delta.kernel.utils.DataFileStatus;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
-import io.delta.kernel.utils.DataFileStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,11 +16,10 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
-import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
-import scala.collection.JavaConverters;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.unirep.io.HadoopFiles;
 
 /**
@@ -121,7 +120,7 @@ public final class ResultsTables {
             }
             added.put(e.getKey(), List.of(TableCommit.dataFile(file.getFileSystem(files.conf()).getFileStatus(file), e.getValue().size())));
         }
-        TableCommit.append(TableCommit.engine(files.conf(), JavaConverters.mapAsJavaMap(s.conf().getAll())), root, ResultsLayout.PARTITION, added);
+        TableCommit.append(TableCommit.engine(s), root, ResultsLayout.PARTITION, added);
         for (String sweep : added.keySet()) {
             String key = root + "\0" + sweep;
             int n;

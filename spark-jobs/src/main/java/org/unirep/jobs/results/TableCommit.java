@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Adds data files to a Delta table in one transaction, through Delta Kernel: the protocol's own
@@ -38,18 +39,19 @@ final class TableCommit {
     private TableCommit() {}
 
     /**
-     * The engine for a Hadoop configuration. A log store chosen for Spark
-     * ({@code spark.delta.logStore.<scheme>.impl}, e.g. DynamoDB's for concurrent writers on S3) is
-     * the Kernel's too.
+     * The engine for the session's Hadoop configuration, made once per configuration. A log store
+     * chosen for Spark ({@code spark.delta.logStore.<scheme>.impl}, e.g. DynamoDB's for concurrent
+     * writers on S3) is the Kernel's too.
      */
-    static synchronized Engine engine(Configuration conf, Map<String, String> sparkConf) {
+    static synchronized Engine engine(SparkSession spark) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
         if (conf != engineConf) {
             Configuration c = new Configuration(conf);
-            sparkConf.forEach((k, v) -> {
-                if (k.startsWith("spark.delta.logStore.") && k.endsWith(".impl")) {
-                    c.set("io.delta.kernel.logStore." + k.substring("spark.delta.logStore.".length()), v);
+            for (scala.Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
+                if (kv._1().startsWith("spark.delta.logStore.") && kv._1().endsWith(".impl")) {
+                    c.set("io.delta.kernel.logStore." + kv._1().substring("spark.delta.logStore.".length()), kv._2());
                 }
-            });
+            }
             engine = DefaultEngine.create(c);
             engineConf = conf;
         }
