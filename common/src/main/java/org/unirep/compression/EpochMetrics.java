@@ -2,7 +2,9 @@ package org.unirep.compression;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Metrics of one model after one epoch on one split. Units: mse = per-pixel mean squared error of
@@ -29,6 +31,26 @@ public record EpochMetrics(int epoch, String split, double mse, double ce, doubl
         double[] values = {mse, ce, accuracy, w1, perception, loss};
         for (int i = 0; i < names.length; i++) if (Double.isFinite(values[i])) h.put(names[i], values[i]);
         return h;
+    }
+
+    /** How many of the last epochs a run's reported metrics average, as the reference reports them. */
+    public static final int REPORTED_EPOCHS = 3;
+
+    /**
+     * A run's reported test metrics: each the mean over the last min(3, epochs) evaluation rows of
+     * {@code rows} (train rows are skipped; NaN where there is none). The one reduction of a run's
+     * history: runs rows, fidelity.csv and encoder-scaling.csv all report it.
+     */
+    public static EpochMetrics reported(List<EpochMetrics> rows) {
+        List<EpochMetrics> test = rows.stream().filter(e -> !e.split().equals(TRAIN)).toList();
+        List<EpochMetrics> tail = test.subList(Math.max(0, test.size() - REPORTED_EPOCHS), test.size());
+        int epoch = tail.isEmpty() ? 0 : tail.get(tail.size() - 1).epoch();
+        return new EpochMetrics(epoch, TEST, mean(tail, EpochMetrics::mse), mean(tail, EpochMetrics::ce), mean(tail, EpochMetrics::accuracy),
+                mean(tail, EpochMetrics::w1));
+    }
+
+    private static double mean(List<EpochMetrics> ms, ToDoubleFunction<EpochMetrics> f) {
+        return ms.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
     /** The training row of an epoch: the means of its generator steps' loss parts. */

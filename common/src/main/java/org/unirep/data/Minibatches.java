@@ -16,7 +16,10 @@ public final class Minibatches {
 
     /** Items [from, to) as a float DataSet. */
     public static DataSet toDataSet(LabeledImages data, int from, int to) {
-        return widen(compact(data.pixels(), data.labels(), from, to, data.pixelsPerImage()));
+        int p = data.pixelsPerImage(), n = to - from;
+        byte[] px = new byte[n * p];
+        for (int j = 0; j < n; j++) data.copyImage(from + j, px, j * p);
+        return widen(compact(px, java.util.Arrays.copyOfRange(data.labels(), from, to), 0, n, p));
     }
 
     public static DataSet toDataSet(LabeledImages data) {
@@ -55,7 +58,7 @@ public final class Minibatches {
         byte[] lb = new byte[n];
         for (int j = 0; j < n; j++) {
             int i = order[from + j];
-            System.arraycopy(data.pixels(), i * p, px, j * p, p);
+            data.copyImage(i, px, j * p);
             lb[j] = data.labels()[i];
         }
         return widen(compact(px, lb, 0, n, p));

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.function.ToDoubleFunction;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
@@ -25,6 +23,7 @@ import org.unirep.io.Json;
 import org.unirep.io.ModelStore;
 import org.unirep.io.Sha256;
 import org.unirep.training.Checkpoint;
+import org.unirep.training.ModelRunner;
 import org.unirep.training.RunStatus;
 import org.unirep.training.TrainingRun;
 
@@ -130,17 +129,25 @@ public final class FidelityRun {
             log.info("fidelity: {} was trained with other settings ({}), training it again", dir,
                     made == null ? "no identity recorded" : differences(identity, meta.getConfig("identity").root().unwrapped()));
         }
-        TrainingRun run = universal ? TrainingRun.universal(c, classifier, encoderFrom, criticFrom) : TrainingRun.endToEnd(c, classifier);
         log.info("fidelity: training {} {} at lambda {} ({} of the runs done)", c.mode().id(), kind.id(), c.lambda(), done.size());
-        TrainingRun.Result r = run.train(train, test);
-        ComputationGraph net = run.net();
-        lastNet = net;
-        lastCritic = run.critic();
-        lastIdentity = identityJson;
-        List<EpochMetrics> tail = r.history().subList(Math.max(0, r.history().size() - 3), r.history().size());
         double encLambda = universal ? encoderLambda : c.lambda();
-        Row row = new Row(c.mode(), kind, c.lambda(), encLambda, c.rateBits(), c.epochs(), r.status(),
-                mean(tail, EpochMetrics::mse), mean(tail, EpochMetrics::ce), mean(tail, EpochMetrics::accuracy), mean(tail, EpochMetrics::w1), r.seconds());
+        ModelRunner.Outcome o = ModelRunner.of(c, classifier,
+                        () -> universal ? TrainingRun.universal(c, classifier, encoderFrom, criticFrom) : TrainingRun.endToEnd(c, classifier))
+                .savedTo(files, dir, r -> metadata(identity, kind, c, encLambda, r))
+                .train(train, test);
+        TrainingRun.Result r = o.result();
+        lastNet = o.run().net();
+        lastCritic = o.run().critic();
+        lastIdentity = identityJson;
+        EpochMetrics m = o.reported();
+        Row row = new Row(c.mode(), kind, c.lambda(), encLambda, c.rateBits(), c.epochs(), r.status(), m.mse(), m.ce(), m.accuracy(), m.w1(),
+                r.seconds());
+        log.info("fidelity: {}", row.csv());
+        return row;
+    }
+
+    /** The model's metadata.json: its identity, settings, status and per-epoch metrics. */
+    private Map<String, Object> metadata(Map<String, Object> identity, Kind kind, CompressionConfig c, double encLambda, TrainingRun.Result r) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("identity", identity);
         meta.put("kind", kind.id());
@@ -155,14 +162,12 @@ public final class FidelityRun {
         meta.put("batch_size", c.batchSize());
         meta.put("learning_rate", c.learningRate());
         meta.put("dataset_checksum", datasetChecksum);
-        meta.put("status", row.status().id());
+        meta.put("status", r.status().id());
         if (r.error() != null) meta.put("error", r.error());
         meta.put("test_metrics", r.history().stream().map(EpochMetrics::toJson).toList());
         meta.put("train_metrics", r.training().stream().map(EpochMetrics::toJson).toList());
         meta.put("seconds", Math.round(r.seconds() * 10) / 10.0);
-        Checkpoint.save(files, dir, net, run.critic(), meta);
-        log.info("fidelity: {}", row.csv());
-        return row;
+        return meta;
     }
 
     /** A model this run already finished (a rerun after a failure): loaded, not retrained. */
@@ -173,13 +178,12 @@ public final class FidelityRun {
         lastNet = done.net();
         lastCritic = done.critic();
         lastIdentity = identity;
-        List<? extends Config> hist = meta.getConfigList("test_metrics");
-        List<? extends Config> tail = hist.subList(Math.max(0, hist.size() - 3), hist.size());
-        Function<String, Double> avg = k -> tail.stream().filter(h -> h.hasPath(k))
-                .mapToDouble(h -> h.getDouble(k)).average().orElse(Double.NaN);
+        List<EpochMetrics> hist = meta.getConfigList("test_metrics").stream().map(h -> new EpochMetrics(h.getInt("epoch"), EpochMetrics.TEST,
+                num(h, "mse"), num(h, "ce"), num(h, "accuracy"), num(h, "w1"))).toList();
+        EpochMetrics m = EpochMetrics.reported(hist);
         log.info("fidelity: {} is complete, reusing it", dir);
-        return new Row(c.mode(), kind, c.lambda(), encoderLambda, c.rateBits(), c.epochs(), RunStatus.OK, avg.apply("mse"), avg.apply("ce"),
-                avg.apply("accuracy"), avg.apply("w1"), meta.getDouble("seconds"));
+        return new Row(c.mode(), kind, c.lambda(), encoderLambda, c.rateBits(), c.epochs(), RunStatus.OK, m.mse(), m.ce(), m.accuracy(), m.w1(),
+                meta.getDouble("seconds"));
     }
 
     /** "key: was -> now" for each setting that differs, for the log. */
@@ -194,8 +198,9 @@ public final class FidelityRun {
         return String.join("; ", d);
     }
 
-    private static double mean(List<EpochMetrics> ms, ToDoubleFunction<EpochMetrics> f) {
-        return ms.stream().mapToDouble(f).average().orElse(Double.NaN);
+    /** A metric of a metadata row; left out = not measured. */
+    private static double num(Config row, String key) {
+        return row.hasPath(key) ? row.getDouble(key) : Double.NaN;
     }
 
     static String num(double v) {

@@ -31,7 +31,8 @@ public final class EpochCheckpoints {
     static final String LATEST = "latest.json";
 
     /** What the epochs done so far produced. */
-    public record Progress(int epochsDone, List<EpochMetrics> history, List<EpochMetrics> training, long criticSteps, long generatorSteps) {
+    public record Progress(int epochsDone, List<EpochMetrics> history, List<EpochMetrics> training, long criticSteps, long generatorSteps)
+            implements java.io.Serializable {
         public static final Progress NONE = new Progress(0, List.of(), List.of(), 0, 0);
     }
 
@@ -61,6 +62,8 @@ public final class EpochCheckpoints {
     }
 
     public String dir() { return dir; }
+
+    public HadoopFiles files() { return files; }
 
     /** The last complete checkpoint, or null if there is none (or it cannot be read: then it is removed, with a warning). */
     public Resumed latest() throws IOException {

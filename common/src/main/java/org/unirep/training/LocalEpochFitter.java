@@ -32,6 +32,9 @@ public final class LocalEpochFitter implements EpochFitter {
     }
 
     @Override
+    public String describe() { return "on " + train.count() + " images in this thread"; }
+
+    @Override
     public EpochStats fit(TrainingRun run, int epoch) {
         EpochBatches batches = EpochBatches.of(train, run.seeds(), epoch, run.config().batchSize());
         return fit(run, batches, epoch, 0, batches.count()).stats();

@@ -111,6 +111,9 @@ public final class TrainingRun {
 
     public Seeds seeds() { return seeds; }
 
+    /** The frozen classifier that measures CE and accuracy of an RDP model (RDC graphs carry their own), or null. */
+    public MultiLayerNetwork classifier() { return classifier; }
+
     public Steps steps() { return steps; }
 
     /** Whether this run trains a universal decoder (a frozen encoder). */
@@ -170,7 +173,7 @@ public final class TrainingRun {
                 generatorSteps += s.generatorSteps();
                 if (s.generatorSteps() > 0) Divergence.check(s.generatorLoss(), epoch, s.criticSteps() + s.generatorSteps() - 1, config.lambda());
                 training.add(EpochMetrics.training(epoch + 1, config.mode(), s.mean()));
-                EpochMetrics m = test != null ? Evaluation.evaluate(net, test, epoch + 1, critic, classifier, draws)
+                EpochMetrics m = test != null ? fitter.evaluate(this, test, epoch)
                         : new EpochMetrics(epoch + 1, "none", Double.NaN, Double.NaN, Double.NaN, Double.NaN); // not evaluated
                 history.add(m);
                 double sec = (System.nanoTime() - te) / 1e9, fitSec = (tEval - te) / 1e9;
@@ -187,7 +190,7 @@ public final class TrainingRun {
                     throw new Divergence("test metrics after epoch " + (epoch + 1) + ": mse " + m.mse() + ", w1 " + m.w1());
                 }
                 if (checkpoints != null && epoch + 1 < config.epochs()) {
-                    checkpoints.save(net, critic, new EpochCheckpoints.Progress(epoch + 1, history, training, criticSteps, generatorSteps));
+                    fitter.checkpoint(this, checkpoints, new EpochCheckpoints.Progress(epoch + 1, history, training, criticSteps, generatorSteps));
                 }
             }
             return new Result(RunStatus.OK, null, history, training, criticSteps, generatorSteps, (System.nanoTime() - t0) / 1e9);

@@ -47,7 +47,7 @@ public final class TrainClassifierJob {
         IngestedData data = IngestedData.open(files, o.ingestRoot());
         ClassifierConfig c = o.config();
         List<String> paths = data.minibatchPaths(Split.TRAIN, c.batchSize());
-        LabeledImages test = data.load(spark, Split.TEST);
+        LabeledImages test = data.load(Split.TEST);
         int workers = o.workers() > 0 ? o.workers() : jsc.defaultParallelism();
         log.info("training classifier on {} with {} workers, averaging every {} minibatches, {} epochs",
                 data.describe(), workers, o.averagingFrequency(), c.epochs());

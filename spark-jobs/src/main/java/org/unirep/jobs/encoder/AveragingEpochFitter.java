@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -20,13 +21,19 @@ import org.slf4j.LoggerFactory;
 import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.CompressionModel;
 import org.unirep.compression.CriticGraph;
+import org.unirep.compression.EpochMetrics;
+import org.unirep.data.ImageSource;
 import org.unirep.data.LabeledImages;
 import org.unirep.io.CrashPoint;
+import org.unirep.io.HadoopFiles;
 import org.unirep.nn.OneDnn;
 import org.unirep.spark.TaskDevice;
+import org.unirep.training.Checkpoint;
 import org.unirep.training.Divergence;
 import org.unirep.training.EpochBatches;
+import org.unirep.training.EpochCheckpoints;
 import org.unirep.training.EpochFitter;
+import org.unirep.training.Evaluation;
 import org.unirep.training.LocalEpochFitter;
 import org.unirep.training.TrainingRun;
 
@@ -44,18 +51,95 @@ import org.unirep.training.TrainingRun;
  * moments included, Adam's step count continued) and refreshes the generator's frozen critic copy.
  * With one worker this is local training, step for step.
  */
-final class AveragingEpochFitter implements EpochFitter {
+public final class AveragingEpochFitter implements EpochFitter {
     private final JavaSparkContext jsc;
-    private final Broadcast<LabeledImages> train;
+    private final ImageSource train, test;
     private final int workers, frequency;
     private final String description;
+    private Broadcast<byte[]> classifier;
 
-    AveragingEpochFitter(JavaSparkContext jsc, Broadcast<LabeledImages> train, int workers, int frequency, String description) {
+    /**
+     * {@code train}: read by each worker where it runs. {@code test}: the test split; each epoch's evaluation, its checkpoint and the final
+     * model's save then run on an executor too (a task given the averaged networks), so the driver
+     * never runs a forward pass. Null: they run in the calling thread (EncoderScaling alone).
+     */
+    public AveragingEpochFitter(JavaSparkContext jsc, ImageSource train, ImageSource test, int workers,
+                                int frequency, String description) {
         this.jsc = jsc;
         this.train = train;
+        this.test = test;
         this.workers = workers;
         this.frequency = frequency;
         this.description = description;
+    }
+
+    @Override
+    public String describe() {
+        return "on " + train.count() + " images, " + workers + " workers averaging every " + frequency + " minibatches"
+                + (test == null ? "" : ", evaluated on an executor");
+    }
+
+    /** What a task does with the averaged networks ({@link #onExecutor}). */
+    interface OnNetworks<T> extends Serializable {
+        T apply(TrainingRun run) throws Exception;
+    }
+
+    @Override
+    public EpochMetrics evaluate(TrainingRun run, LabeledImages testSet, int epoch) throws Exception {
+        if (test == null) return EpochFitter.super.evaluate(run, testSet, epoch);
+        ImageSource data = test;
+        return onExecutor(run, "test evaluation after epoch " + (epoch + 1),
+                r -> Evaluation.evaluate(r.net(), data.images(), epoch + 1, r.critic(), r.classifier(), r.draws()));
+    }
+
+    @Override
+    public void checkpoint(TrainingRun run, EpochCheckpoints to, EpochCheckpoints.Progress p) throws Exception {
+        if (test == null) {
+            EpochFitter.super.checkpoint(run, to, p);
+            return;
+        }
+        HadoopFiles files = to.files();
+        String dir = to.dir();
+        onExecutor(run, "checkpoint after epoch " + p.epochsDone(), r -> {
+            new EpochCheckpoints(files, dir).save(r.net(), r.critic(), p);
+            return true;
+        });
+    }
+
+    @Override
+    public void save(TrainingRun run, HadoopFiles files, String dir, Map<String, ?> metadata) throws Exception {
+        if (test == null) {
+            EpochFitter.super.save(run, files, dir, metadata);
+            return;
+        }
+        Map<String, ?> meta = new LinkedHashMap<>(metadata);
+        onExecutor(run, "model save", r -> {
+            Checkpoint.save(files, dir, r.net(), r.critic(), meta);
+            return true;
+        });
+    }
+
+    /**
+     * Runs {@code f} in one task on the driver's networks as they are now (weights, BatchNorm
+     * statistics, both Adam states), rebuilt there from bytes with the run's classifier.
+     */
+    private <T> T onExecutor(TrainingRun run, String what, OnNetworks<T> f) throws IOException {
+        if (classifier == null && run.classifier() != null) classifier = jsc.broadcast(bytes(run.classifier()));
+        Broadcast<byte[]> gen = jsc.broadcast(bytes(run.net())), crit = jsc.broadcast(run.critic().toBytes()), clf = classifier;
+        CompressionConfig config = run.config();
+        jsc.setJobDescription(description + " | " + what);
+        try {
+            return jsc.parallelize(List.of(0), 1).map(i -> {
+                TaskDevice.bind();
+                OneDnn.enable();
+                ComputationGraph net = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(gen.value()), true);
+                MultiLayerNetwork c = clf == null ? null : ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(clf.value()), false);
+                return f.apply(TrainingRun.of(config, net, CriticGraph.fromBytes(crit.value()), c));
+            }).collect().get(0);
+        } finally {
+            gen.destroy();
+            crit.destroy();
+        }
     }
 
     /** Minibatches [from, to) of the epoch's cut. */
@@ -89,8 +173,8 @@ final class AveragingEpochFitter implements EpochFitter {
         ComputationGraph net = run.net();
         CriticGraph critic = run.critic();
         CompressionConfig config = run.config();
-        Broadcast<LabeledImages> data = train; // the task closure must not capture this (not serializable)
-        int batches = EpochBatches.of(data.value(), run.seeds(), epoch, config.batchSize()).count();
+        ImageSource data = train; // the task closure must not capture this (not serializable)
+        int batches = (data.count() + config.batchSize() - 1) / config.batchSize(); // EpochBatches#count
         Broadcast<byte[]> genBytes = jsc.broadcast(bytes(net)), criticBytes = jsc.broadcast(critic.toBytes());
         LocalEpochFitter.Part did = LocalEpochFitter.Part.NONE;
         int perRound = workers * frequency;
@@ -105,7 +189,7 @@ final class AveragingEpochFitter implements EpochFitter {
                 }
                 Round r = new Round(config, epoch, genBytes, criticBytes, jsc.broadcast(NetState.of(net)), jsc.broadcast(critic.state().copy()));
                 jsc.setJobDescription(description + " epoch " + (epoch + 1) + "/" + config.epochs() + " round " + (round + 1) + "/" + rounds);
-                List<WorkerResult> results = jsc.parallelize(shares, shares.size()).map(s -> work(data.value(), r, s)).collect();
+                List<WorkerResult> results = jsc.parallelize(shares, shares.size()).map(s -> work(data.images(), r, s)).collect();
                 r.net().destroy();
                 r.criticState().destroy();
                 for (WorkerResult w : results) if (w.divergence() != null) throw new Divergence(w.divergence());
@@ -196,7 +280,7 @@ final class AveragingEpochFitter implements EpochFitter {
         }
     }
 
-    private static byte[] bytes(ComputationGraph net) throws IOException {
+    private static byte[] bytes(org.deeplearning4j.nn.api.Model net) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ModelSerializer.writeModel(net, out, true);
         return out.toByteArray();

@@ -13,8 +13,10 @@ import org.unirep.compression.CompressionConfig;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.compression.Mode;
 import org.unirep.data.LabeledImages;
+import org.unirep.spark.BroadcastImages;
 import org.unirep.training.EpochFitter;
 import org.unirep.training.LocalEpochFitter;
+import org.unirep.training.ModelRunner;
 import org.unirep.training.RunStatus;
 import org.unirep.training.TrainingRun;
 
@@ -30,7 +32,8 @@ public final class EncoderScaling {
 
     /**
      * @param workers     0 stands for "alone" (local training, no Spark)
-     * @param mseVsAlone  test MSE relative to the point trained alone, in percent
+     * @param mseVsAlone  test MSE relative to the point trained alone, in percent (metrics: the reported ones,
+     *                    {@link EpochMetrics#reported})
      */
     public record Row(Mode mode, int workers, int frequency, int epochs, int trainImages, RunStatus status, double mse, double ce,
                       double accuracy, double w1, double seconds, double mseVsAlone) {
@@ -49,7 +52,7 @@ public final class EncoderScaling {
 
     /** For each mode: alone, then every (workers, frequency). */
     public static List<Row> entryPoint(SparkSession spark, List<CompressionConfig> configs, List<Integer> workers, List<Integer> frequencies,
-                                       LabeledImages train, LabeledImages test, MultiLayerNetwork classifier) {
+                                       LabeledImages train, LabeledImages test, MultiLayerNetwork classifier) throws java.io.IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<LabeledImages> data = jsc.broadcast(train);
         List<Row> rows = new ArrayList<>();
@@ -60,7 +63,7 @@ public final class EncoderScaling {
                 for (int w : workers) {
                     for (int f : frequencies) {
                         String what = "encoder scaling " + c.mode().id() + " W=" + w + " f=" + f;
-                        rows.add(row(c, w, f, train.count(), new AveragingEpochFitter(jsc, data, w, f, what), test, classifier, alone.mse()));
+                        rows.add(row(c, w, f, train.count(), new AveragingEpochFitter(jsc, new BroadcastImages(data), null, w, f, what), test, classifier, alone.mse()));
                     }
                 }
             }
@@ -71,15 +74,16 @@ public final class EncoderScaling {
     }
 
     private static Row row(CompressionConfig c, int workers, int frequency, int images, EpochFitter fitter, LabeledImages test,
-                           MultiLayerNetwork classifier, double aloneMse) {
+                           MultiLayerNetwork classifier, double aloneMse) throws java.io.IOException {
         log.info("encoder scaling: {} {}", c.mode().id(), workers == 0 ? "alone" : workers + " workers, averaging every " + frequency);
         long t0 = System.nanoTime();
-        TrainingRun.Result r = TrainingRun.endToEnd(c, classifier == null ? null : classifier.clone())
-                .named(c.mode().id() + (workers == 0 ? " alone " : " W=" + workers + " f=" + frequency + " ")).train(fitter, test);
+        MultiLayerNetwork clf = classifier == null ? null : classifier.clone();
+        ModelRunner.Outcome o = ModelRunner.of(c, clf, () -> TrainingRun.endToEnd(c, clf))
+                .named(c.mode().id() + (workers == 0 ? " alone" : " W=" + workers + " f=" + frequency)).train(fitter, test);
         double sec = (System.nanoTime() - t0) / 1e9;
-        EpochMetrics m = r.last();
-        double mse = m == null ? Double.NaN : m.mse();
-        return new Row(c.mode(), workers, frequency, c.epochs(), images, r.status(), mse, m == null ? Double.NaN : m.ce(),
-                m == null ? Double.NaN : m.accuracy(), m == null ? Double.NaN : m.w1(), sec, 100 * (mse / aloneMse - 1));
+        EpochMetrics m = o.reported();
+        double mse = m.mse();
+        return new Row(c.mode(), workers, frequency, c.epochs(), images, o.status(), mse, m.ce(), m.accuracy(), m.w1(), sec,
+                100 * (mse / aloneMse - 1));
     }
 }

@@ -12,12 +12,14 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.unirep.data.ImageSource;
 import org.unirep.data.LabeledImages;
 import org.unirep.io.HadoopFiles;
 import org.unirep.io.ModelStore;
 import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;
 import org.unirep.jobs.plan.Stage;
+import org.unirep.jobs.point.PointTrainer;
 import org.unirep.jobs.results.ResultsLayout;
 import org.unirep.jobs.results.ModelRef;
 import org.unirep.jobs.results.PendingRecords;
@@ -29,10 +31,12 @@ import org.unirep.spark.Cancellation;
 import org.unirep.spark.SparkTries;
 import org.unirep.spark.TaskDevice;
 import org.unirep.training.Failures;
+import org.unirep.training.LocalEpochFitter;
 import org.unirep.training.RunStatus;
 
 /**
- * Stage 2: every point is its own Spark job of one task (so the Spark UI names it, and the driver
+ * One Spark task per point: every stage-2 point, and every one-worker shared encoder of stage 1, is
+ * its own Spark job of one task (so the Spark UI names it, and the driver
  * hears of each as it ends), submitted from a driver thread of the sweep's scheduler. The task
  * trains the point locally ({@link PointTrainer}) on the broadcast training/test subsets and
  * writes its record to the pending journal; the driver queues it for the next batched commit. A
@@ -56,11 +60,12 @@ public final class FanOutJob {
     }
 
     /**
-     * What every task reads: broadcast data, the classifier's location, the results root; {@code standIn}
-     * replaces training for the sweep benchmark (null in a sweep).
+     * What every task reads: where its data is (each executor reads it itself, one copy per JVM:
+     * {@link org.unirep.jobs.ingest.SplitSource}), the classifier's location, the results root;
+     * {@code standIn} replaces training for the sweep benchmark (null in a sweep, and then no data).
      */
-    public record Inputs(String sweepId, HadoopFiles files, ResultsLayout layout, Broadcast<LabeledImages> train,
-                         Broadcast<LabeledImages> test, String classifierDir, FaultInjection faults, StandInTrainer standIn)
+    public record Inputs(String sweepId, HadoopFiles files, ResultsLayout layout, ImageSource train, ImageSource test,
+                         String classifierDir, FaultInjection faults, StandInTrainer standIn)
             implements Serializable {}
 
     /**
@@ -81,7 +86,8 @@ public final class FanOutJob {
                                         ResultsCommitter committer) throws IOException {
         Inputs in = inputs.value();
         Task first = ts.get(0);
-        jsc.setJobGroup(Cancellation.jobGroup(in.sweepId()), "sweep " + in.sweepId() + " | stage 2 fan-out | " + first.point().label()
+        jsc.setJobGroup(Cancellation.jobGroup(in.sweepId()), "sweep " + in.sweepId() + (first.point().stage() == Stage.ENCODER
+                ? " | stage 1 shared encoder | " : " | stage 2 fan-out | ") + first.point().label()
                 + (ts.size() == 1 ? "" : " and " + (ts.size() - 1) + " more") + " | run " + first.point().runId() + " attempt "
                 + first.attempt(), true);
         long start = System.currentTimeMillis();
@@ -195,10 +201,15 @@ public final class FanOutJob {
         Task at = new Task(t.point(), attempt, t.last(), t.encoder(), t.single());
         String device;
         MultiLayerNetwork classifier = null;
+        LabeledImages train = null, test = null;
         long start = System.currentTimeMillis();
         try {
             in.faults().failSetupIfInjected(t.point());
             device = in.standIn() != null ? "stand-in" : TaskDevice.bind();
+            if (in.standIn() == null) {
+                train = in.train().images();
+                test = in.test().images();
+            }
             if (in.standIn() == null && in.classifierDir() != null) {
                 classifier = CLASSIFIERS.computeIfAbsent(in.classifierDir(), d -> {
                     try {
@@ -233,8 +244,7 @@ public final class FanOutJob {
                         start, System.currentTimeMillis(), device, null, List.of());
             }
         } else {
-            r = PointTrainer.train(t.point(), in.sweepId(), attempt, in.files(), in.layout(), in.train().value(), in.test().value(),
-                    classifier, device, in.faults(), t.encoder());
+            r = PointTrainer.train(t.point(), in.sweepId(), attempt, in.files(), in.layout(), new LocalEpochFitter(train), test, classifier, device, in.faults(), t.encoder());
         }
         journal.write(r); // before the driver hears of it: a killed driver loses nothing
         return r;

@@ -66,7 +66,8 @@ public final class IngestJob {
     public record SplitReport(String split, long count, long[] labelHistogram, String checksum,
                               String sourceSha256, Map<Integer, Integer> minibatchFiles) {}
 
-    public record Report(DatasetName dataset, String output, int shards, List<SplitReport> splits, double seconds) {
+    /** {@code rows} x {@code cols}: the images' shape, recorded in the manifest for every reader. */
+    public record Report(DatasetName dataset, String output, int shards, int rows, int cols, List<SplitReport> splits, double seconds) {
         public SplitReport split(Split s) {
             return splits.stream().filter(r -> r.split.equals(s.id())).findFirst().orElseThrow();
         }
@@ -94,7 +95,8 @@ public final class IngestJob {
         try {
             List<SplitReport> reports = new ArrayList<>();
             for (LabeledImages data : sources) reports.add(ingestSplit(spark, jsc, files, layout, o, data));
-            Report report = new Report(o.dataset(), files.qualify(o.output()), o.shards(), reports, (System.nanoTime() - t0) / 1e9);
+            Report report = new Report(o.dataset(), files.qualify(o.output()), o.shards(), sources.get(0).rows(),
+                    sources.get(0).cols(), reports, (System.nanoTime() - t0) / 1e9);
             files.writeString(layout.manifest(), Json.render(manifest(report, o, files.qualify(o.source()))));
             publish(files, staging, o.output());
             published = true;
@@ -198,13 +200,14 @@ public final class IngestJob {
         while (it.hasNext()) {
             buf.add(it.next());
             if (buf.size() == batch || !it.hasNext()) {
-                byte[] px = new byte[buf.size() * DatasetName.PIXELS];
+                int p = buf.get(0).pixels().length;
+                byte[] px = new byte[buf.size() * p];
                 byte[] lb = new byte[buf.size()];
                 for (int j = 0; j < buf.size(); j++) {
-                    System.arraycopy(buf.get(j).pixels(), 0, px, j * DatasetName.PIXELS, DatasetName.PIXELS);
+                    System.arraycopy(buf.get(j).pixels(), 0, px, j * p, p);
                     lb[j] = (byte) buf.get(j).label();
                 }
-                DataSet ds = Minibatches.compact(px, lb, 0, buf.size(), DatasetName.PIXELS);
+                DataSet ds = Minibatches.compact(px, lb, 0, buf.size(), p);
                 try (OutputStream out = files.create(HadoopFiles.join(dir, String.format("shard-%05d-%06d.bin", shard, k++)))) {
                     ds.save(out);
                 }
@@ -259,6 +262,8 @@ public final class IngestJob {
         m.put("source", source);
         m.put("output", r.output());
         m.put("shards", r.shards());
+        m.put("image_rows", r.rows());
+        m.put("image_cols", r.cols());
         m.put("seed", o.seed());
         m.put("batch_sizes", o.batchSizes());
         m.put("limit_train", o.limitTrain());

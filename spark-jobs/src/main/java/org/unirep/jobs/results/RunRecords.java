@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 import org.unirep.compression.EpochMetrics;
 import org.unirep.io.Json;
 import org.unirep.jobs.plan.GridPoint;
@@ -18,12 +17,11 @@ public final class RunRecords {
     /** A record of a saved model (its path and SHA-256), or of none ({@code model} null). */
     public static RunRecord of(GridPoint p, String sweepId, int attempt, RunStatus status, String error, long start, long end,
                                String device, ModelRef model, List<EpochMetrics> metrics) {
-        List<EpochMetrics> test = test(metrics);
-        List<EpochMetrics> tail = test.subList(Math.max(0, test.size() - 3), test.size());
+        EpochMetrics m = EpochMetrics.reported(metrics);
         return new RunRecord(p.runId(), sweepId, attempt, p.stage(), p.kind(), p.mode(), p.dataset(), p.rateBits(), p.dim(),
                 p.levels(), p.lambda(), p.encoderLambda(), p.encoderRunId(), p.seed(), p.epochs(), status, oneLine(error), start, end,
-                host(), device, model == null ? null : model.path(), model == null ? null : model.sha256(), mean(tail, EpochMetrics::mse), mean(tail, EpochMetrics::ce),
-                mean(tail, EpochMetrics::accuracy), mean(tail, EpochMetrics::w1), Json.render(p.identity()), List.copyOf(metrics));
+                host(), device, model == null ? null : model.path(), model == null ? null : model.sha256(), m.mse(), m.ce(),
+                m.accuracy(), m.w1(), Json.render(p.identity()), List.copyOf(metrics));
     }
 
     /** The model's metadata.json: identity, status, per-epoch test metrics and training loss parts. */
@@ -39,13 +37,9 @@ public final class RunRecords {
         return m;
     }
 
-    /** The evaluation rows (the summary columns are their means). */
+    /** The evaluation rows. */
     static List<EpochMetrics> test(List<EpochMetrics> metrics) {
         return metrics.stream().filter(e -> !e.split().equals(EpochMetrics.TRAIN)).toList();
-    }
-
-    static double mean(List<EpochMetrics> ms, ToDoubleFunction<EpochMetrics> f) {
-        return ms.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
     /** Errors go in one line of at most 2000 characters (full stack traces are in the task's log). */

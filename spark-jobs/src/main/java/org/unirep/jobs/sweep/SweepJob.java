@@ -15,7 +15,6 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.unirep.data.LabeledImages;
 import org.unirep.data.Split;
 import org.unirep.io.CrashPoint;
 import org.unirep.io.HadoopFiles;
@@ -25,6 +24,7 @@ import org.unirep.jobs.encoder.SharedEncoderJob;
 import org.unirep.jobs.fanout.FanOutJob;
 import org.unirep.jobs.fanout.StandInTrainer;
 import org.unirep.jobs.ingest.IngestedData;
+import org.unirep.jobs.ingest.SplitSource;
 import org.unirep.jobs.plan.FaultInjection;
 import org.unirep.jobs.plan.GridPoint;
 import org.unirep.jobs.results.ModelRef;
@@ -176,33 +176,30 @@ public final class SweepJob {
         ResultsRecovery.removeStaleCheckpoints(files, layout, c.id(), training);
 
         if (!encoders.isEmpty() || !points.isEmpty()) {
-            LabeledImages test = null, train = null;
-            if (standIn == null) {
-                test = data.load(spark, Split.TEST);
-                if (c.testExamples() > 0) test = test.head(c.testExamples());
-                // One copy of the training subset serves both stages: stage 1 re-cuts its minibatches from it every epoch.
-                train = data.trainingSubset(data.load(spark, Split.TRAIN), c.trainExamples());
-            }
+            // Each executor reads its own copy of the data where it runs (SplitSource); the driver reads none.
+            SplitSource train = standIn == null ? data.source(Split.TRAIN, c.trainExamples()) : null;
+            SplitSource test = standIn == null ? data.source(Split.TEST, c.testExamples()) : null;
             MultiLayerNetwork clf = classifier;
-            LabeledImages testSet = test;
-            FanOutJob.Inputs in = new FanOutJob.Inputs(c.id(), files, layout, train == null ? null : jsc.broadcast(train),
-                    test == null ? null : jsc.broadcast(test), c.classifier(), faults, standIn);
+            FanOutJob.Inputs in = new FanOutJob.Inputs(c.id(), files, layout, train, test, c.classifier(), faults, standIn);
             Broadcast<FanOutJob.Inputs> inputs = jsc.broadcast(in);
             try (ResultsCommitter committer = new ResultsCommitter(writer, pending, ResultsCommitter.EVERY, ResultsCommitter.MAX_BATCH,
                     () -> !lease.lost())) {
-                SweepScheduler.Runner encoder = standIn != null ? (enc, attempt, last) -> {
-                    RunRecord r = FanOutJob.train(jsc, inputs, new FanOutJob.Task(enc, attempt, last, null), progress, committer);
+                // A one-worker encoder is an ordinary task, trained as a fan-out point is; only wider ones average from here.
+                SweepScheduler.Runner encoder = (enc, attempt, last) -> {
+                    RunRecord r;
+                    if (standIn != null || enc.workers() <= 1) {
+                        checkLease(lease, c);
+                        r = FanOutJob.train(jsc, inputs, new FanOutJob.Task(enc, attempt, last, null), progress, committer);
+                    } else {
+                        jsc.setJobGroup(group, "sweep " + c.id() + " | stage 1", true);
+                        checkLease(lease, c);
+                        r = SharedEncoderJob.train(jsc, files, layout, enc, c.id(), attempt, in.train(), in.test(), clf, faults,
+                                "sweep " + c.id() + " | stage 1 shared encoder | " + enc.label() + " | run " + enc.runId());
+                        pending.write(r);
+                        committer.add(r);
+                        progress.ended(r, enc.label());
+                    }
                     if (r.status() == RunStatus.OK) encoderModels.put(enc.runId(), r.model());
-                    return r;
-                } : (enc, attempt, last) -> {
-                    jsc.setJobGroup(group, "sweep " + c.id() + " | stage 1", true);
-                    checkLease(lease, c);
-                    RunRecord r = SharedEncoderJob.train(jsc, files, layout, enc, c.id(), attempt, in.train(), testSet, clf, faults,
-                            "sweep " + c.id() + " | stage 1 shared encoder | " + enc.label() + " | run " + enc.runId());
-                    pending.write(r);
-                    if (r.status() == RunStatus.OK) encoderModels.put(enc.runId(), r.model());
-                    committer.add(r);
-                    progress.ended(r, enc.label());
                     return r;
                 };
                 SweepScheduler.Runner point = (p, attempt, last) -> {
@@ -227,8 +224,6 @@ public final class SweepJob {
                 new SweepScheduler(c.id(), slots, c.retries(), encoder, point, blocked, () -> jsc.cancelJobGroup(group), progress)
                         .withChunks(chunk).run(encoders, points, okEncoders);
             } finally {
-                if (in.train() != null) in.train().destroy();
-                if (in.test() != null) in.test().destroy();
                 inputs.destroy();
             }
             checkLease(lease, c);

@@ -169,8 +169,8 @@ public final class SweepKeys {
             "the soft-to-hard quantiser's temperature");
 
     public static final Key<Integer> ENCODER_WORKERS = key("encoder.workers", intAtLeast(0), 1,
-            "task slots per shared encoder (0 = Spark's default parallelism). 1 trains exactly as alone, so the encoder is the "
-                    + "end-to-end point at its lambda (not trained again) and encoders run side by side; more workers average "
+            "task slots per shared encoder (0 = Spark's default parallelism). 1: an ordinary task, trained as a fan-out point is, "
+                    + "so the encoder is the end-to-end point at its lambda (not trained again) and encoders run side by side; more workers average "
                     + "parameters and need more epochs for the same MSE (docs/performance.md)");
     public static final Key<Integer> AVERAGING_FREQUENCY = key("encoder.averaging-frequency", intAtLeast(1), 5,
             "minibatches per worker between parameter averagings (encoders with more than one worker)");

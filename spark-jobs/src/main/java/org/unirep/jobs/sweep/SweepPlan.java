@@ -11,8 +11,8 @@ import org.unirep.jobs.plan.Stage;
  * The grid of a sweep: stage 1 holds one shared encoder per (rate, mode, seed), trained end to end
  * at the mode's encoder lambda; stage 2 holds a universal decoder per universal lambda on that
  * encoder, and an end-to-end baseline per end-to-end lambda, except the one at the encoder's lambda
- * when the encoder trains on one worker: that encoder is the same model (one worker trains exactly as
- * alone, AveragingEpochFitterTest), so it is not trained twice and the curves count it as that point
+ * when the encoder trains on one worker: that encoder is the same model (a one-worker encoder is an
+ * ordinary task, trained by the same runner as that point), so it is not trained twice and the curves count it as that point
  * (notebooks/sql/curves.sql).
  */
 public record SweepPlan(List<GridPoint> encoders, List<GridPoint> fanOut) {

@@ -2,21 +2,31 @@ package org.unirep.jobs.encoder;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.unirep.classifier.ClassifierConfig;
+import org.unirep.classifier.ClassifierNet;
 import org.unirep.compression.CompressionConfig;
+import org.unirep.compression.EpochMetrics;
 import org.unirep.compression.Mode;
 import org.unirep.data.LabeledImages;
+import org.unirep.io.HadoopFiles;
+import org.unirep.spark.BroadcastImages;
 import org.unirep.spark.LocalSpark;
 import org.unirep.testing.TestData;
+import org.unirep.training.Checkpoint;
+import org.unirep.training.EpochCheckpoints;
 import org.unirep.training.Evaluation;
 import org.unirep.training.TrainingRun;
 
@@ -27,10 +37,11 @@ class AveragingEpochFitterTest {
     static TrainingRun stage1(CompressionConfig c, LabeledImages train, LabeledImages test, int workers, int frequency,
                               List<TrainingRun.Result> out) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SPARK.session().sparkContext());
-        Broadcast<LabeledImages> b = jsc.broadcast(train);
+        Broadcast<LabeledImages> b = jsc.broadcast(train), t = test == null ? null : jsc.broadcast(test);
         TrainingRun run = TrainingRun.endToEnd(c, null);
-        out.add(run.train(new AveragingEpochFitter(jsc, b, workers, frequency, "test"), test));
+        out.add(run.train(new AveragingEpochFitter(jsc, new BroadcastImages(b), t == null ? null : new BroadcastImages(t), workers, frequency, "test"), test)); // evaluated on an executor
         b.destroy();
+        if (t != null) t.destroy();
         return run;
     }
 
@@ -73,6 +84,45 @@ class AveragingEpochFitterTest {
                 100 * (two / one - 1));
         assertTrue(one < 0.6 * untrained && two < 0.6 * untrained, "both learn");
         assertEquals(one, two, 0.10 * one, "W=2 within 10% of W=1");
+    }
+
+    /**
+     * With the test split broadcast, the driver runs no forward pass: the evaluation, the epoch
+     * checkpoint and the model's save run in a task on the driver's networks, and give what they
+     * give in the driver (the same metrics to the bit, the same saved parameters, Adam state and critic).
+     */
+    @Test
+    void evaluationCheckpointAndSaveRunOnAnExecutorWithTheDriversNetworks(@TempDir Path dir) throws Exception {
+        CompressionConfig c = CompressionConfig.reference(Mode.RDP, 3, 3, 0.015, 5).withEpochs(1);
+        LabeledImages train = TestData.train().head(192), test = TestData.test().head(200);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SPARK.session().sparkContext());
+        Broadcast<LabeledImages> b = jsc.broadcast(train), t = jsc.broadcast(test);
+        TrainingRun run = TrainingRun.endToEnd(c, ClassifierNet.create(ClassifierConfig.reference())); // untrained: CE is measured all the same
+        AveragingEpochFitter fitter = new AveragingEpochFitter(jsc, new BroadcastImages(b), new BroadcastImages(t), 2, 1, "test");
+        run.beginEpoch(0);
+        fitter.fit(run, 0);
+        EpochMetrics there = fitter.evaluate(run, test, 0);
+        EpochMetrics here = Evaluation.evaluate(run.net(), test, 1, run.critic(), run.classifier(), run.draws());
+        assertEquals(here, there, "the executor's evaluation of the averaged networks");
+        assertTrue(Double.isFinite(there.ce()), "RDP's CE from the classifier shipped to the task");
+
+        HadoopFiles files = HadoopFiles.local();
+        EpochCheckpoints cp = new EpochCheckpoints(files, dir.resolve("resume").toString());
+        fitter.checkpoint(run, cp, new EpochCheckpoints.Progress(1, List.of(there), List.of(), 3, 0));
+        EpochCheckpoints.Resumed back = cp.latest();
+        assertEquals(1, back.progress().epochsDone());
+        assertEquals(List.of(there), back.progress().history());
+        assertEquals(0.0, run.net().params().sub(back.state().net().params()).amaxNumber().doubleValue(), 0.0);
+        assertEquals(0.0, run.net().getUpdater().getStateViewArray().sub(back.state().net().getUpdater().getStateViewArray())
+                .amaxNumber().doubleValue(), 0.0, "Adam's moments");
+        assertArrayEquals(run.critic().toBytes(), back.state().critic().toBytes(), "critic and its Adam state");
+
+        String model = dir.resolve("model").toString();
+        fitter.save(run, files, model, Map.of("status", "ok"));
+        assertTrue(Checkpoint.isComplete(files, model));
+        assertEquals(0.0, run.net().params().sub(Checkpoint.load(files, model).net().params()).amaxNumber().doubleValue(), 0.0);
+        b.destroy();
+        t.destroy();
     }
 
     /** Two workers from the same start, different minibatches (one takes a second step): the driver gets their means. */

@@ -23,6 +23,7 @@ import org.unirep.jobs.results.ResultsWriter;
 import org.unirep.jobs.results.RunRecord;
 import org.unirep.jobs.results.RunRecords;
 import org.unirep.jobs.results.SweepProgress;
+import org.unirep.spark.BroadcastImages;
 import org.unirep.spark.LocalSpark;
 import org.unirep.testing.TestData;
 import org.unirep.training.RunStatus;
@@ -38,7 +39,7 @@ class FanOutJobTest {
         HadoopFiles files = HadoopFiles.local();
         ResultsLayout layout = new ResultsLayout(root.toString());
         LabeledImages train = TestData.train().head(8), test = TestData.test().head(8);
-        FanOutJob.Inputs in = new FanOutJob.Inputs("setup", files, layout, jsc.broadcast(train), jsc.broadcast(test),
+        FanOutJob.Inputs in = new FanOutJob.Inputs("setup", files, layout, new BroadcastImages(jsc.broadcast(train)), new BroadcastImages(jsc.broadcast(test)),
                 root.resolve("no-classifier").toString(), FaultInjection.NONE, null);
         GridPoint p = TestPoints.fanOut(Mode.RDC, 0.0, 0.0, null, 1);
 

@@ -57,7 +57,7 @@ class IngestJobTest {
         }
         // Pixels come back byte-identical through the reader the training jobs use.
         IngestedData data = IngestedData.open(HadoopFiles.local(), out.toString());
-        LabeledImages back = data.load(spark, Split.TEST);
+        LabeledImages back = data.load(Split.TEST);
         assertArrayEquals(test.pixels(), back.pixels());
         assertArrayEquals(test.labels(), back.labels());
         assertEquals(TestData.train().head(1000).sha256() + "", train.sha256());

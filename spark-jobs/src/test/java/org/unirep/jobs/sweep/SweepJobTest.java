@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.spark.JobExecutionStatus;
@@ -250,7 +251,7 @@ class SweepJobTest {
 
     /** The sweep's test digits: the first test-examples (200) of the ingested test split. */
     LabeledImages sweepTestDigits() throws IOException {
-        return IngestedData.open(HadoopFiles.local(), ingest).load(SPARK.session(), Split.TEST).head(TEST_EXAMPLES);
+        return IngestedData.open(HadoopFiles.local(), ingest).load(Split.TEST).head(TEST_EXAMPLES);
     }
 
     /** The complete sweep's numbers are those pinned (golden/sweep-workers-2.json). */
@@ -471,6 +472,8 @@ class SweepJobTest {
         for (Row x : runs) {
             if (x.getAs("kind").equals("universal")) assertEquals(encoders.get(x.getAs("mode")), x.getAs("encoder_run_id"), "on its mode's encoder");
         }
+        // An ordinary task, as a fan-out point: its device is the task's, not "spark:1 workers" (no averaging rounds).
+        assertEquals(Set.of("cpu:1 thread"), runs.stream().map(x -> (String) x.getAs("device")).collect(Collectors.toSet()));
 
         // Reused, not retrained: the one-worker rdc encoder is the model the 2-worker sweep trained alone as its
         // end-to-end point at 0.015, and the end-to-end point at 0 is the same point (run id) with the same numbers.

@@ -1,0 +1,99 @@
+package org.unirep.training;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.function.Function;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unirep.compression.CompressionConfig;
+import org.unirep.compression.EpochMetrics;
+import org.unirep.data.LabeledImages;
+import org.unirep.io.HadoopFiles;
+
+/**
+ * The one way a model is trained, for every command that trains one (a sweep's encoders and
+ * fan-out points, {@code fidelity}, {@code encoder-scaling}): the run starts from its last epoch
+ * checkpoint or is built fresh, trains its epochs ({@link TrainingRun#train}: fitted by the given
+ * {@link EpochFitter}, checkpointed after each), is saved with its metadata when it ends ok, and
+ * its checkpoints are removed once it has ended (ok or diverged). Exceptions propagate: the caller
+ * decides what a failure becomes.
+ */
+public final class ModelRunner {
+    private static final Logger log = LoggerFactory.getLogger(ModelRunner.class);
+
+    /** How a run ended: its networks, the loop's result, and whether the model was saved. */
+    public record Outcome(TrainingRun run, TrainingRun.Result result, boolean saved) {
+        public RunStatus status() { return result.status(); }
+
+        /** The reported test metrics ({@link EpochMetrics#reported}). */
+        public EpochMetrics reported() { return EpochMetrics.reported(result.history()); }
+    }
+
+    private final CompressionConfig config;
+    private final MultiLayerNetwork classifier;
+    private final EpochCheckpoints.Fresh fresh;
+    private HadoopFiles files;
+    private String name, checkpoints, modelDir;
+    private Function<TrainingRun.Result, Map<String, ?>> metadata;
+
+    private ModelRunner(CompressionConfig config, MultiLayerNetwork classifier, EpochCheckpoints.Fresh fresh) {
+        this.config = config;
+        this.classifier = classifier;
+        this.fresh = fresh;
+    }
+
+    /** A run of {@code c}, built by {@code fresh} unless a checkpoint holds it. */
+    public static ModelRunner of(CompressionConfig c, MultiLayerNetwork classifier, EpochCheckpoints.Fresh fresh) {
+        return new ModelRunner(c, classifier, fresh);
+    }
+
+    /** Names the run in its progress lines. */
+    public ModelRunner named(String name) {
+        this.name = name;
+        return this;
+    }
+
+    /** Checkpoints every epoch to {@code dir} ({@link EpochCheckpoints}) and starts from the last one there. */
+    public ModelRunner checkpointedIn(HadoopFiles files, String dir) {
+        this.files = files;
+        this.checkpoints = dir;
+        return this;
+    }
+
+    /** Saves the model to {@code dir} ({@link Checkpoint}) when it ends ok, with the metadata {@code metadata} makes of its result. */
+    public ModelRunner savedTo(HadoopFiles files, String dir, Function<TrainingRun.Result, Map<String, ?>> metadata) {
+        this.files = files;
+        this.modelDir = dir;
+        this.metadata = metadata;
+        return this;
+    }
+
+    /** Trains in this thread on {@code train}. */
+    public Outcome train(LabeledImages train, LabeledImages test) throws IOException {
+        return train(new LocalEpochFitter(train), test);
+    }
+
+    /** Trains with {@code fitter}, evaluating on {@code test} after every epoch. */
+    public Outcome train(EpochFitter fitter, LabeledImages test) throws IOException {
+        EpochCheckpoints epochs = checkpoints == null ? null : new EpochCheckpoints(files, checkpoints);
+        EpochCheckpoints.Start begin = epochs != null ? epochs.resumeOr(config, classifier, fresh)
+                : new EpochCheckpoints.Start(fresh.build(), EpochCheckpoints.Progress.NONE);
+        TrainingRun run = begin.run();
+        if (name != null) run.named(name);
+        int done = begin.from().epochsDone();
+        log.info("{}: training {}{}", name != null ? name : config.mode().id() + " lambda=" + config.lambda(), fitter.describe(),
+                done == 0 ? "" : ", resuming after epoch " + done + " (" + checkpoints + ")");
+        TrainingRun.Result r = run.train(fitter, test, begin.from(), epochs);
+        boolean saved = r.status() == RunStatus.OK && modelDir != null;
+        try {
+            if (saved) fitter.save(run, files, modelDir, metadata.apply(r));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("saving the model to " + modelDir + ": " + e.getMessage(), e);
+        }
+        if (epochs != null) epochs.clear();
+        return new Outcome(run, r, saved);
+    }
+}
