@@ -16,7 +16,14 @@ import java.util.function.ToDoubleFunction;
  */
 public record EpochMetrics(int epoch, String split, double mse, double ce, double accuracy, double w1, double perception,
                            double loss) implements Serializable {
-    public static final String TRAIN = "train", TEST = "test";
+    public static final String TRAIN = "train", TEST = "test", NONE = "none";
+
+    /** The row of an epoch that was not evaluated (no test split): split "none", NaN metrics. */
+    public static EpochMetrics notEvaluated(int epoch) {
+        return new EpochMetrics(epoch, NONE, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    public boolean evaluated() { return !split.equals(NONE); }
 
     /** An evaluation's row (no loss parts). */
     public EpochMetrics(int epoch, String split, double mse, double ce, double accuracy, double w1) {

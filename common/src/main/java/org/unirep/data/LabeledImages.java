@@ -28,7 +28,7 @@ public final class LabeledImages implements Serializable {
     }
 
     private LabeledImages(Split split, int rows, int cols, byte[][] chunks, int perChunk, byte[] labels) {
-        if (rows <= 0 || cols <= 0) throw new IllegalArgumentException("image shape " + rows + "x" + cols + ": expected positive sizes");
+        checkShape(rows, cols);
         this.split = split;
         this.rows = rows;
         this.cols = cols;
@@ -39,7 +39,8 @@ public final class LabeledImages implements Serializable {
 
     /** n zero images and labels to fill with {@link #set}, in chunks of at most {@code chunkBytes}. */
     public static LabeledImages allocate(Split split, int rows, int cols, int n, long chunkBytes) {
-        if (rows <= 0 || cols <= 0) throw new IllegalArgumentException("image shape " + rows + "x" + cols + ": expected positive sizes");
+        checkShape(rows, cols);
+        chunkBytes = Math.min(chunkBytes, Integer.MAX_VALUE - 8); // a Java array's limit
         long p = (long) rows * cols;
         if (p > chunkBytes) throw new IllegalArgumentException("an image of " + rows + "x" + cols + " exceeds a chunk of " + chunkBytes + " bytes");
         int perChunk = (int) Math.max(1, Math.min(Math.max(1, n), chunkBytes / p));
@@ -47,6 +48,10 @@ public final class LabeledImages implements Serializable {
         byte[][] chunks = new byte[count][];
         for (int c = 0; c < count; c++) chunks[c] = new byte[(int) (Math.min(perChunk, n - (long) c * perChunk) * p)];
         return new LabeledImages(split, rows, cols, chunks, perChunk, new byte[n]);
+    }
+
+    private static void checkShape(int rows, int cols) {
+        if (rows <= 0 || cols <= 0) throw new IllegalArgumentException("image shape " + rows + "x" + cols + ": expected positive sizes");
     }
 
     public static LabeledImages allocate(Split split, int rows, int cols, int n) {

@@ -134,6 +134,7 @@ public final class FidelityRun {
         ModelRunner.Outcome o = ModelRunner.of(c, classifier,
                         () -> universal ? TrainingRun.universal(c, classifier, encoderFrom, criticFrom) : TrainingRun.endToEnd(c, classifier))
                 .savedTo(files, dir, r -> metadata(identity, kind, c, encLambda, r))
+                .savingDiverged()
                 .train(train, test);
         TrainingRun.Result r = o.result();
         lastNet = o.run().net();

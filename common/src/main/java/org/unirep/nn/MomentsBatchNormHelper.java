@@ -46,7 +46,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * (models saved before) keeps DL4J's update.
  *
  * <p>{@link #install} puts it into a network's batch-norm layers (helpers are not saved with a
- * model, so every network that trains gets it: org.unirep.training.TrainingRun).
+ * model, so every network that trains gets it: org.unirep.training.TrainingRun). On the CUDA build
+ * DL4J has no batch-norm helper (no cuDNN module): it is installed there too, as the running
+ * statistics are the reference's, not a CPU speed-up (not run on a GPU here: none this build supports).
  */
 public final class MomentsBatchNormHelper extends MKLDNNBatchNormHelper {
     private static final Field MEAN = field(MKLDNNBatchNormHelper.class, "meanCache");
@@ -68,7 +70,11 @@ public final class MomentsBatchNormHelper extends MKLDNNBatchNormHelper {
         this.torchRunningStats = torchRunningStats;
     }
 
-    /** Replaces DL4J's oneDNN helper in each trainable batch-norm layer; returns how many it replaced. */
+    /**
+     * Replaces DL4J's oneDNN helper, or its helper-less path, in each trainable batch-norm layer;
+     * returns how many it replaced. Every op it runs is a plain ND4J op (moments, broadcasts,
+     * reductions, the batchnorm op), so it runs on either backend.
+     */
     public static int install(Model net) {
         Layer[] layers = net instanceof ComputationGraph g ? g.getLayers() : ((MultiLayerNetwork) net).getLayers();
         int n = 0;
@@ -76,7 +82,8 @@ public final class MomentsBatchNormHelper extends MKLDNNBatchNormHelper {
             if (!(l instanceof BatchNormalization bn)) continue; // frozen ones (FrozenLayer) never train
             try {
                 Object helper = HELPER.get(bn);
-                if (helper != null && helper.getClass() == MKLDNNBatchNormHelper.class) {
+                // No helper: DL4J's own path, as on the CUDA build (no cuDNN module): it too gets PyTorch's running statistics.
+                if (helper == null || helper.getClass() == MKLDNNBatchNormHelper.class) {
                     boolean torchStats = !((org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer()).isUseLogStd();
                     HELPER.set(bn, new MomentsBatchNormHelper(DataType.FLOAT, torchStats)); // the type is unused (as in DL4J's)
                     n++;

@@ -20,8 +20,13 @@ public interface EpochFitter {
 
     EpochStats fit(TrainingRun run, int epoch) throws Exception;
 
-    /** The test metrics after epoch {@code epoch} (0-based) of the run's networks: in this thread by default. */
+    /**
+     * The test metrics after epoch {@code epoch} (0-based) of the run's networks: in this thread on
+     * {@code test} by default, not evaluated without one; a fitter that holds its own test split
+     * evaluates on it where that split is.
+     */
     default EpochMetrics evaluate(TrainingRun run, LabeledImages test, int epoch) throws Exception {
+        if (test == null) return EpochMetrics.notEvaluated(epoch + 1);
         return Evaluation.evaluate(run.net(), test, epoch + 1, run.critic(), run.classifier(), run.draws());
     }
 

@@ -22,7 +22,7 @@ import org.unirep.io.HadoopFiles;
 public final class ModelRunner {
     private static final Logger log = LoggerFactory.getLogger(ModelRunner.class);
 
-    /** How a run ended: its networks, the loop's result, and whether the model was saved. */
+    /** How a run ended: its networks, the loop's result, and whether the model was saved (ok, or diverged with {@link #savingDiverged}). */
     public record Outcome(TrainingRun run, TrainingRun.Result result, boolean saved) {
         public RunStatus status() { return result.status(); }
 
@@ -36,6 +36,7 @@ public final class ModelRunner {
     private HadoopFiles files;
     private String name, checkpoints, modelDir;
     private Function<TrainingRun.Result, Map<String, ?>> metadata;
+    private boolean saveDiverged;
 
     private ModelRunner(CompressionConfig config, MultiLayerNetwork classifier, EpochCheckpoints.Fresh fresh) {
         this.config = config;
@@ -69,6 +70,12 @@ public final class ModelRunner {
         return this;
     }
 
+    /** Saves a diverged run too, with its metadata (its status and error say so): the fidelity check keeps what happened. */
+    public ModelRunner savingDiverged() {
+        this.saveDiverged = true;
+        return this;
+    }
+
     /** Trains in this thread on {@code train}. */
     public Outcome train(LabeledImages train, LabeledImages test) throws IOException {
         return train(new LocalEpochFitter(train), test);
@@ -85,7 +92,7 @@ public final class ModelRunner {
         log.info("{}: training {}{}", name != null ? name : config.mode().id() + " lambda=" + config.lambda(), fitter.describe(),
                 done == 0 ? "" : ", resuming after epoch " + done + " (" + checkpoints + ")");
         TrainingRun.Result r = run.train(fitter, test, begin.from(), epochs);
-        boolean saved = r.status() == RunStatus.OK && modelDir != null;
+        boolean saved = modelDir != null && (r.status() == RunStatus.OK || saveDiverged);
         try {
             if (saved) fitter.save(run, files, modelDir, metadata.apply(r));
         } catch (IOException | RuntimeException e) {

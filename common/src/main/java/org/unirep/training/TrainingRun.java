@@ -147,7 +147,8 @@ public final class TrainingRun {
 
     /**
      * Trains all epochs with {@code fitter}, evaluating on {@code test} after each (the split's
-     * label is "none" with NaN metrics when no test split is given). A NaN or infinite loss or
+     * label is "none" with NaN metrics when no test split is given, unless the fitter evaluates on its own:
+     * {@link EpochFitter#evaluate}). A NaN or infinite loss or
      * test metric ends the run as DIVERGED; other exceptions propagate.
      */
     public Result train(EpochFitter fitter, LabeledImages test) {
@@ -173,8 +174,7 @@ public final class TrainingRun {
                 generatorSteps += s.generatorSteps();
                 if (s.generatorSteps() > 0) Divergence.check(s.generatorLoss(), epoch, s.criticSteps() + s.generatorSteps() - 1, config.lambda());
                 training.add(EpochMetrics.training(epoch + 1, config.mode(), s.mean()));
-                EpochMetrics m = test != null ? fitter.evaluate(this, test, epoch)
-                        : new EpochMetrics(epoch + 1, "none", Double.NaN, Double.NaN, Double.NaN, Double.NaN); // not evaluated
+                EpochMetrics m = fitter.evaluate(this, test, epoch);
                 history.add(m);
                 double sec = (System.nanoTime() - te) / 1e9, fitSec = (tEval - te) / 1e9;
                 int done = epoch + 1 - from.epochsDone(), left = config.epochs() - epoch - 1;
@@ -186,7 +186,7 @@ public final class TrainingRun {
                         config.mode() == Mode.RDC ? "ce" : "-mean D(x^)", fmt(s.mean().term()), s.criticSteps(), s.generatorSteps(), Math.round(images / fitSec),
                         String.format("%.1f", sec), String.format("%.1f", sec - fitSec),
                         left == 0 ? "" : String.format(" | ~%dm%02ds left in this run", eta / 60, eta % 60));
-                if (test != null && (!Double.isFinite(m.mse()) || !Double.isFinite(m.w1()))) {
+                if (m.evaluated() && (!Double.isFinite(m.mse()) || !Double.isFinite(m.w1()))) {
                     throw new Divergence("test metrics after epoch " + (epoch + 1) + ": mse " + m.mse() + ", w1 " + m.w1());
                 }
                 if (checkpoints != null && epoch + 1 < config.epochs()) {

@@ -67,6 +67,36 @@ class MomentsBatchNormHelperTest {
     }
 
     /**
+     * Without a helper (DL4J's own path: the CUDA build, which has no cuDNN module) the layer gets
+     * this one too, and a training-mode forward pass moves the running statistics as PyTorch does:
+     * momentum 0.1, the unbiased batch variance (DL4J's own path would not move them at all here).
+     */
+    @Test
+    void aLayerWithoutAHelperGetsPyTorchsRunningStatistics() throws Exception {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT).list()
+                .layer(new BatchNormalization.Builder().useLogStd(false).nOut(3).build())
+                .layer(new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(4, 4, 3)).build();
+        MultiLayerNetwork n = new MultiLayerNetwork(conf);
+        n.init();
+        org.deeplearning4j.nn.layers.normalization.BatchNormalization bn = (org.deeplearning4j.nn.layers.normalization.BatchNormalization) n.getLayer(0);
+        java.lang.reflect.Field helper = bn.getClass().getDeclaredField("helper");
+        helper.setAccessible(true);
+        helper.set(bn, null); // as on CUDA
+        assertEquals(1, MomentsBatchNormHelper.install(n));
+        assertInstanceOf(MomentsBatchNormHelper.class, bn.getHelper());
+
+        Nd4j.getRandom().setSeed(8);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 5, 3, 4, 4).muli(2);
+        n.feedForward(x, true);
+        INDArray xd = x.castTo(DataType.DOUBLE);
+        INDArray mean = xd.mean(0, 2, 3), unbiased = xd.var(true, 0, 2, 3);
+        INDArray wantMean = mean.mul(0.1), wantVar = unbiased.mul(0.1).addi(0.9);
+        assertTrue(wantMean.equalsWithEps(bn.getParam("mean").castTo(DataType.DOUBLE).reshape(3), 1e-6), bn.getParam("mean").toString());
+        assertTrue(wantVar.equalsWithEps(bn.getParam("var").castTo(DataType.DOUBLE).reshape(3), 1e-6), bn.getParam("var").toString());
+    }
+
+    /**
      * The written-out backward pass gives the exact gradients (input, gamma, beta; computed in double)
      * to float rounding, on the decoder's conv activations and on a dense layer's ('c' and 'f'
      * ordered): the largest difference is under 1e-5 of the largest gradient, while a wrong term

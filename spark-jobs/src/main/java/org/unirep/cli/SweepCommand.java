@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"The main job: shared encoders by parameter averaging, then the fan-out of universal decoders and",
-                "end-to-end baselines over the (rate, lambda) grid; rows land in the runs and metrics Delta tables.",
+        description = {"The main job: shared encoders (one task each, or parameter averaging over several), then the fan-out",
+                "of universal decoders and end-to-end baselines over the (rate, lambda) grid; rows land in the runs and metrics Delta tables.",
                 "Re-running the same config resumes: finished points are skipped, failed ones retried.",
                 "Exit status: 0 all points ok, 3 some points failed, diverged or invalid (see the runs table), 1 error."})
 public class SweepCommand implements Callable<Integer> {

@@ -41,7 +41,7 @@ import org.unirep.training.TrainingRun;
  * Stage 1's way of fitting an epoch of the one training loop: parameter averaging over Spark
  * tasks, for RDC and RDP alike (the critic is a SameDiff graph, which DL4J's training master
  * cannot carry, so the scheme is written out for both networks). The epoch is cut as local
- * training cuts it ({@link EpochBatches}: the broadcast training set reshuffled from the run's
+ * training cuts it ({@link EpochBatches}: the training set, which each worker reads where it runs, reshuffled from the run's
  * seed every epoch); each round ships the generator's and the critic's state (weights, BatchNorm
  * statistics, Adam state: arrays only; the networks themselves go once per epoch and each executor
  * keeps them between rounds, {@link WorkerRuns}) to {@code workers} tasks, each fits its
@@ -49,14 +49,14 @@ import org.unirep.training.TrainingRun;
  * ({@link LocalEpochFitter#fit}: critic and generator steps alternate by index, the dither is the
  * one local training would draw), then the driver sets both networks to the workers' means (Adam
  * moments included, Adam's step count continued) and refreshes the generator's frozen critic copy.
- * With one worker this is local training, step for step.
+ * With one worker this is local training, step for step (a sweep trains a one-worker encoder as an
+ * ordinary task instead). Each epoch's evaluation, checkpoint and the final save run in a task too.
  */
 public final class AveragingEpochFitter implements EpochFitter {
     private final JavaSparkContext jsc;
     private final ImageSource train, test;
     private final int workers, frequency;
     private final String description;
-    private Broadcast<byte[]> classifier;
 
     /**
      * {@code train}: read by each worker where it runs. {@code test}: the test split; each epoch's evaluation, its checkpoint and the final
@@ -86,8 +86,8 @@ public final class AveragingEpochFitter implements EpochFitter {
 
     @Override
     public EpochMetrics evaluate(TrainingRun run, LabeledImages testSet, int epoch) throws Exception {
-        if (test == null) return EpochFitter.super.evaluate(run, testSet, epoch);
-        ImageSource data = test;
+        if (test == null || run.draws() != run.seeds()) return EpochFitter.super.evaluate(run, testSet, epoch);
+        ImageSource data = test; // read where the task runs: the driver holds no test split
         return onExecutor(run, "test evaluation after epoch " + (epoch + 1),
                 r -> Evaluation.evaluate(r.net(), data.images(), epoch + 1, r.critic(), r.classifier(), r.draws()));
     }
@@ -121,11 +121,12 @@ public final class AveragingEpochFitter implements EpochFitter {
 
     /**
      * Runs {@code f} in one task on the driver's networks as they are now (weights, BatchNorm
-     * statistics, both Adam states), rebuilt there from bytes with the run's classifier.
+     * statistics, both Adam states), rebuilt there from bytes with the run's classifier and the
+     * run's own draws ({@link org.unirep.training.Seeds}; a run replaying other draws evaluates locally).
      */
     private <T> T onExecutor(TrainingRun run, String what, OnNetworks<T> f) throws IOException {
-        if (classifier == null && run.classifier() != null) classifier = jsc.broadcast(bytes(run.classifier()));
-        Broadcast<byte[]> gen = jsc.broadcast(bytes(run.net())), crit = jsc.broadcast(run.critic().toBytes()), clf = classifier;
+        Broadcast<byte[]> gen = jsc.broadcast(bytes(run.net())), crit = jsc.broadcast(run.critic().toBytes());
+        Broadcast<byte[]> clf = run.classifier() == null ? null : jsc.broadcast(bytes(run.classifier())); // small: ~22k parameters
         CompressionConfig config = run.config();
         jsc.setJobDescription(description + " | " + what);
         try {
@@ -139,6 +140,7 @@ public final class AveragingEpochFitter implements EpochFitter {
         } finally {
             gen.destroy();
             crit.destroy();
+            if (clf != null) clf.destroy();
         }
     }
 

@@ -1,6 +1,5 @@
 package org.unirep.jobs.encoder;
 
-import java.io.IOException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.unirep.data.ImageSource;
@@ -25,10 +24,10 @@ public final class SharedEncoderJob {
 
     public static RunRecord train(JavaSparkContext jsc, HadoopFiles files, ResultsLayout layout, GridPoint p, String sweepId,
                                   int attempt, ImageSource train, ImageSource test, MultiLayerNetwork classifier, FaultInjection faults,
-                                  String description) throws IOException {
+                                  String description) {
         AveragingEpochFitter fitter = new AveragingEpochFitter(jsc, train, test, p.workers(), p.averagingFrequency(), description);
-        // The loop's test split (an evaluation runs after every epoch); the evaluation itself runs on an executor.
-        return PointTrainer.train(p, sweepId, attempt, files, layout, fitter, test.images(), classifier, "spark:" + p.workers() + " workers",
+        // No test split in the driver: the fitter evaluates each epoch on an executor, which reads it there.
+        return PointTrainer.train(p, sweepId, attempt, files, layout, fitter, null, classifier, "spark:" + p.workers() + " workers",
                 faults, null);
     }
 }

@@ -38,8 +38,8 @@ import org.unirep.training.RunStatus;
  * One Spark task per point: every stage-2 point, and every one-worker shared encoder of stage 1, is
  * its own Spark job of one task (so the Spark UI names it, and the driver
  * hears of each as it ends), submitted from a driver thread of the sweep's scheduler. The task
- * trains the point locally ({@link PointTrainer}) on the broadcast training/test subsets and
- * writes its record to the pending journal; the driver queues it for the next batched commit. A
+ * trains the point locally ({@link PointTrainer}) on the training/test subsets its executor reads
+ * itself ({@link Inputs}) and writes its record to the pending journal; the driver queues it for the next batched commit. A
  * task that dies (lost executor, killed JVM) gets a failed record from the driver; a cancelled
  * sweep writes nothing for the points it did not finish.
  */

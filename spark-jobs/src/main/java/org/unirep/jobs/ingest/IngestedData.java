@@ -74,7 +74,7 @@ public final class IngestedData {
      * order for the test split.
      */
     public SplitSource source(Split split, int limit) {
-        return new SplitSource(files, layout.root(), split, Math.toIntExact(count(split)), rows(), cols(), limit, split == Split.TRAIN,
+        return new SplitSource(files, layout.root(), datasetChecksum(), split, Math.toIntExact(count(split)), rows(), cols(), limit, split == Split.TRAIN,
                 manifest.getLong("seed"));
     }
 

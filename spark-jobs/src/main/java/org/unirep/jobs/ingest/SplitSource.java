@@ -20,18 +20,24 @@ import org.unirep.io.HadoopFiles;
  * stages train on) or in the split's order (the test subset).
  *
  * @param count the split's size and {@code rows} x {@code cols} its images' shape, from the ingest's manifest
+ * @param datasetChecksum the ingest's identity: a root ingested again is other data, not this JVM's copy
  */
-public record SplitSource(HadoopFiles files, String root, Split split, int count, int rows, int cols, int limit, boolean shuffled,
-                          long shuffleSeed) implements ImageSource {
+public record SplitSource(HadoopFiles files, String root, String datasetChecksum, Split split, int count, int rows, int cols, int limit,
+                          boolean shuffled, long shuffleSeed) implements ImageSource {
     private static final Logger log = LoggerFactory.getLogger(SplitSource.class);
     /** Splits a JVM keeps (a sweep uses two: its training and test subsets); the least recently used goes first. */
     static final int KEPT = 4;
-    private static final Map<String, LabeledImages> LOADED = new LinkedHashMap<>(8, 0.75f, true) {
+    private static final Map<String, Kept> LOADED = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, LabeledImages> e) {
+        protected boolean removeEldestEntry(Map.Entry<String, Kept> e) {
             return size() > KEPT;
         }
     };
+
+    /** One split's copy: read once, by the first task that asks; the others wait for that read only. */
+    private static final class Kept {
+        private LabeledImages images;
+    }
 
     /** How many images the tasks get. */
     @Override
@@ -42,17 +48,19 @@ public record SplitSource(HadoopFiles files, String root, Split split, int count
     /** This JVM's copy, read from the shards by the first task that needs it (tasks that ask meanwhile wait for it). */
     @Override
     public LabeledImages images() throws IOException {
-        String key = root + "|" + split.id() + "|" + limit + "|" + shuffled + "|" + shuffleSeed;
+        String key = root + "|" + datasetChecksum + "|" + split.id() + "|" + limit + "|" + shuffled + "|" + shuffleSeed;
+        Kept kept;
         synchronized (LOADED) {
-            LabeledImages kept = LOADED.get(key);
-            if (kept != null) return kept;
+            kept = LOADED.computeIfAbsent(key, k -> new Kept());
+        }
+        synchronized (kept) {
+            if (kept.images != null) return kept.images;
             long t0 = System.nanoTime();
             LabeledImages all = IngestedData.read(files, new IngestLayout(root).parquet(split), split, count, rows, cols);
-            LabeledImages mine = subset(all);
-            LOADED.put(key, mine);
-            log.info("read {} {} images of {}x{} from {} in {} s; this JVM keeps them for its tasks", mine.count(), split.id(), rows, cols,
-                    root, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
-            return mine;
+            kept.images = subset(all);
+            log.info("read {} {} images of {}x{} from {} in {} s; this JVM keeps them for its tasks", kept.images.count(), split.id(), rows,
+                    cols, root, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+            return kept.images;
         }
     }
 
