@@ -92,6 +92,7 @@ public final class ModelRunner {
         log.info("{}: training {}{}", name != null ? name : config.mode().id() + " lambda=" + config.lambda(), fitter.describe(),
                 done == 0 ? "" : ", resuming after epoch " + done + " (" + checkpoints + ")");
         TrainingRun.Result r = run.train(fitter, test, begin.from(), epochs);
+        logMemory(run);
         boolean saved = modelDir != null && (r.status() == RunStatus.OK || saveDiverged);
         try {
             if (saved) fitter.save(run, files, modelDir, metadata.apply(r));
@@ -102,5 +103,22 @@ public final class ModelRunner {
         }
         if (epochs != null) epochs.clear();
         return new Outcome(run, r, saved);
+    }
+
+    /**
+     * What a run holds besides the heap, for sizing executors (each point running at once adds it):
+     * ND4J's workspaces of this thread (the activations and gradients of its forward and backward
+     * passes, kept between steps) and the native memory JavaCPP tracks for the whole JVM.
+     */
+    private void logMemory(TrainingRun run) {
+        long ws = 0;
+        StringBuilder each = new StringBuilder();
+        for (org.nd4j.linalg.api.memory.MemoryWorkspace w : org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().getAllWorkspacesForCurrentThread()) {
+            ws += w.getCurrentSize();
+            if (w.getCurrentSize() >= 1 << 20) each.append(each.length() == 0 ? "" : ", ").append(w.getId()).append(' ').append(w.getCurrentSize() >> 20).append(" MB");
+        }
+        log.info("{}: memory: this thread's ND4J workspaces {} MB ({}); the JVM's native arrays {} MB, resident {} MB",
+                name != null ? name : config.mode().id(), ws >> 20, each, org.bytedeco.javacpp.Pointer.totalBytes() >> 20,
+                org.bytedeco.javacpp.Pointer.physicalBytes() >> 20);
     }
 }
