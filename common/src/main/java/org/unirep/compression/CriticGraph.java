@@ -73,8 +73,15 @@ public final class CriticGraph {
     private SameDiff sessionGraph;
     private TrainingConfig sessionConfig;
 
+    /** ND4J's own name for the switch of SameDiff's array cache ({@code ArrayCacheMemoryMgr}). */
+    static final String ARRAY_CACHE = "org.nd4j.autodiff.samediff";
+
     static {
         QuietSameDiff.install();
+        // SameDiff keeps released arrays for reuse, up to a quarter of JavaCPP's maxbytes per session (1.5 GB with the
+        // cluster defaults): about 200 MB a training point, for no speed measured (docs/performance.md, "Executor
+        // memory"). Off unless the JVM sets it (-Dorg.nd4j.autodiff.samediff=true turns it back on).
+        if (System.getProperty(ARRAY_CACHE) == null) System.setProperty(ARRAY_CACHE, "false");
     }
 
     /**
