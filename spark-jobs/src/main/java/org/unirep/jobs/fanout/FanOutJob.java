@@ -101,7 +101,8 @@ public final class FanOutJob {
                     scala.reflect.ClassTag$.MODULE$.apply(RunRecord[].class));
             out.addAll(List.of(r[0]));
         } catch (Exception e) {
-            if (Cancellation.isCancellation(e)) {
+            // A stopped context (SIGTERM's shutdown hook, racing a job being submitted) is the sweep's stop, not the point's failure.
+            if (Cancellation.isCancellation(e) || jsc.sc().isStopped()) {
                 throw new IOException("sweep " + in.sweepId() + " cancelled while training " + first.point().label(), e);
             }
             // Every Spark try of the task died (lost executors, JVMs killed by the OS, setups that failed): the driver
