@@ -108,7 +108,7 @@ public final class ModelRunner {
     /**
      * What a run holds besides the heap, for sizing executors (each point running at once adds it):
      * ND4J's workspaces of this thread (the activations and gradients of its forward and backward
-     * passes, kept between steps) and the native memory JavaCPP tracks for the whole JVM.
+     * passes, kept between steps) and the whole JVM's resident memory (docs/performance.md, "Executor memory").
      */
     private void logMemory(TrainingRun run) {
         long ws = 0;
@@ -117,8 +117,8 @@ public final class ModelRunner {
             ws += w.getCurrentSize();
             if (w.getCurrentSize() >= 1 << 20) each.append(each.length() == 0 ? "" : ", ").append(w.getId()).append(' ').append(w.getCurrentSize() >> 20).append(" MB");
         }
-        log.info("{}: memory: this thread's ND4J workspaces {} MB ({}); the JVM's native arrays {} MB, resident {} MB",
-                name != null ? name : config.mode().id(), ws >> 20, each, org.bytedeco.javacpp.Pointer.totalBytes() >> 20,
-                org.bytedeco.javacpp.Pointer.physicalBytes() >> 20);
+        // JavaCPP's Pointer.totalBytes() is not logged: ND4J's CPU arrays are allocated by libnd4j, so it reads 0.
+        log.info("{}: memory: this thread's ND4J workspaces {} MB ({}); the JVM's resident set {} MB",
+                name != null ? name : config.mode().id(), ws >> 20, each, org.bytedeco.javacpp.Pointer.physicalBytes() >> 20);
     }
 }
